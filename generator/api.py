@@ -1,0 +1,159 @@
+"""The core pipeline: load -> validate -> derive -> render -> write.
+
+Adapters (the CLI, the MkDocs plugin) call these functions and nothing deeper.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import output
+from .config import Settings
+from .derive import SiteFacts, derive
+from .errors import PolicyDocsError
+from .findings import Finding, Severity, ValidationFailed, is_fatal, sort_findings
+from .load import Site
+from .load import load as load_site
+from .render import render_all
+from .validate import validate
+
+
+@dataclass(frozen=True)
+class Checked:
+    site: Site
+    findings: tuple[Finding, ...]  # warnings only: errors raise
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        return self.findings
+
+    def summary(self) -> str:
+        policies = len(self.site.policies)
+        versions = sum(len(p.data.versions) for p in self.site.policies)
+        topics = len(self.site.topics)
+        problems = (
+            f"{len(self.findings)} warning" + ("s" if len(self.findings) != 1 else "")
+            if self.findings
+            else "no problems"
+        )
+        return (
+            f"{policies:,} {_plural(policies, 'policy', 'policies')}, {versions:,} "
+            f"{_plural(versions, 'version', 'versions')}, {topics:,} "
+            f"{_plural(topics, 'topic', 'topics')}: {problems}"
+        )
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return one if n == 1 else many
+
+
+def check(settings: Settings) -> Checked:
+    """Load and validate data/; raise ValidationFailed listing every problem if any is fatal."""
+    site, findings = load_site(settings.root, settings.data_dir)
+    if not any(f.severity is Severity.ERROR for f in findings):
+        findings += validate(site)
+    ordered = sort_findings(findings)
+    if is_fatal(ordered, settings.strict):
+        raise ValidationFailed(ordered, strict=settings.strict)
+    return Checked(site, tuple(ordered))
+
+
+@dataclass
+class Generated:
+    checked: Checked | None
+    written: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    kept: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        parts = [
+            f"{len(self.written)} written",
+            f"{len(self.removed)} removed",
+            f"{self.unchanged} unchanged",
+        ]
+        return "docs: " + ", ".join(parts)
+
+
+def facts(checked: Checked) -> SiteFacts:
+    return derive(checked.site)
+
+
+def render(settings: Settings, checked: Checked) -> dict[str, bytes]:
+    site = facts(checked)
+    sources = {p.data.name: p.file for p in checked.site.policies}
+    sources.update({f"topic:{t.slug}": t.source.file for t in checked.site.topics})
+    return render_all(site, sources, settings.templates_dir)
+
+
+def generate(settings: Settings) -> Generated:
+    """Write the Markdown and data files for data/ under docs/, touching only what changed."""
+    checked = check(settings)
+    outputs = render(settings, checked)
+    docs = settings.docs_dir
+    manifest = output.Manifest.read(docs)
+    label = _label(settings, docs)
+    plan = output.plan(docs, outputs, manifest, label=label)
+    if plan.conflicts:
+        raise output.OutputConflict("\n".join(plan.conflicts) + "\naborted: nothing was written")
+    output.apply(docs, plan, manifest, outputs)
+    return Generated(
+        checked,
+        sorted(plan.write),
+        plan.remove,
+        plan.unchanged,
+        [f"{label}/{path}" for path in plan.kept],
+    )
+
+
+def _label(settings: Settings, path: Path) -> str:
+    try:
+        return path.relative_to(settings.root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def build_site(settings: Settings) -> None:
+    """Run MkDocs into a fresh folder and swap it in, so a failed build leaves site/ as it was."""
+    site_dir = settings.site_dir
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
+    command = [
+        sys.executable,
+        "-m",
+        "mkdocs",
+        "build",
+        "--quiet",
+        "--config-file",
+        str(settings.config_file),
+        "--site-dir",
+        str(staging),
+    ]
+    if settings.strict:
+        command.append("--strict")
+    # The site was just generated and its warnings shown; Material's end-of-life notice is
+    # answered in the README (the same docs/ and mkdocs.yml build with zensical).
+    env = {**os.environ, "POLICYDOCS_GENERATED": "1", "NO_MKDOCS_2_WARNING": "1"}
+    try:
+        result = subprocess.run(command, cwd=settings.root, env=env, check=False)
+        if result.returncode != 0:
+            raise PolicyDocsError("mkdocs build failed (see above); site/ was left as it was")
+        _swap(staging, site_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _swap(staging: Path, site_dir: Path) -> None:
+    old = None
+    if site_dir.exists():
+        old = site_dir.with_name(f".{site_dir.name}-old-{os.getpid()}")
+        site_dir.rename(old)
+    staging.rename(site_dir)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

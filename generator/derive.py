@@ -1,0 +1,166 @@
+"""Facts derived from valid data, computed once and shared by every page that shows them.
+
+Nothing here formats text for a page: that is the templates' job. What is here is what the
+templates must not compute: diffs, change notes, orderings, dates, types.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+
+from .iam.diff import Diff, diff_documents
+from .iam.document import PolicyDocument, Statement
+from .load import LoadedPolicy, LoadedTopic, Site
+from .model import PermissionGroup, Policy
+
+INITIAL_NOTE = "Initial policy"
+
+
+@dataclass(frozen=True)
+class VersionFacts:
+    id: str
+    date: dt.date
+    note: str | None  # written by people
+    diff: Diff | None  # None for the first version
+    document: PolicyDocument
+    policy_name: str
+
+    @cached_property
+    def change(self) -> str:
+        """The computed change note, true even when people wrote their own."""
+        return INITIAL_NOTE if self.diff is None else self.diff.sentence()
+
+
+@dataclass(frozen=True)
+class PolicyFacts:
+    data: Policy
+    versions: tuple[VersionFacts, ...]  # oldest first
+    source_file: str
+
+    @property
+    def name(self) -> str:
+        return self.data.name
+
+    @property
+    def arn(self) -> str:
+        return self.data.default_arn
+
+    @property
+    def latest(self) -> VersionFacts:
+        return self.versions[-1]
+
+    @property
+    def created(self) -> dt.date:
+        return self.versions[0].date
+
+    @property
+    def edited(self) -> dt.date:
+        return self.latest.date
+
+    @property
+    def groups(self) -> tuple[PermissionGroup, ...]:
+        """Permission groups in service order, as AWS lists them."""
+        return tuple(sorted(self.data.permissions, key=lambda g: g.service))
+
+    @property
+    def services(self) -> tuple[str, ...]:
+        return self.latest.document.services()
+
+    @property
+    def statements(self) -> tuple[Statement, ...]:
+        return self.latest.document.statements
+
+    @property
+    def kind(self) -> str:
+        return policy_type(self.arn)
+
+    @property
+    def newest_first(self) -> tuple[VersionFacts, ...]:
+        return tuple(reversed(self.versions))
+
+
+def policy_type(arn: str) -> str:
+    """How AWS's reference names the type of a policy, from its ARN."""
+    account = arn.split(":")[4]
+    if account != "aws":
+        return "Customer managed policy"
+    path = arn.split(":policy", 1)[1]
+    for folder, label in (
+        ("/job-function/", "AWS managed policy for job functions"),
+        ("/aws-service-role/", "AWS managed policy for a service-linked role"),
+        ("/service-role/", "AWS managed policy for a service role"),
+    ):
+        if path.startswith(folder):
+            return label
+    return "AWS managed policy"
+
+
+@dataclass(frozen=True)
+class TopicFacts:
+    slug: str
+    title: str
+    intro: str
+    policies: tuple[PolicyFacts, ...]
+    updates_title: str
+    updates_intro: str | None
+
+    @property
+    def updates(self) -> tuple[VersionFacts, ...]:
+        """Every version of the topic's policies, newest first (ties: page order, then id)."""
+        order = {p.name: i for i, p in enumerate(self.policies)}
+        rows = [v for p in self.policies for v in p.versions]
+        return tuple(
+            sorted(rows, key=lambda v: (-v.date.toordinal(), order[v.policy_name], -int(v.id[1:])))
+        )
+
+
+@dataclass(frozen=True)
+class SiteFacts:
+    policies: tuple[PolicyFacts, ...]  # sorted by name
+    topics: tuple[TopicFacts, ...]  # sorted by slug
+
+    @property
+    def version_count(self) -> int:
+        return sum(len(p.versions) for p in self.policies)
+
+    def policy(self, name: str) -> PolicyFacts:
+        return self._by_name[name]
+
+    @cached_property
+    def _by_name(self) -> dict[str, PolicyFacts]:
+        return {p.name: p for p in self.policies}
+
+
+def derive(site: Site) -> SiteFacts:
+    """Facts for a site that passed validation (every document loaded, versions in order)."""
+    policies = tuple(sorted((policy_facts(p) for p in site.policies), key=lambda p: p.name))
+    by_name = {p.name: p for p in policies}
+    topics = tuple(sorted((topic_facts(t, by_name) for t in site.topics), key=lambda t: t.slug))
+    return SiteFacts(policies, topics)
+
+
+def policy_facts(policy: LoadedPolicy) -> PolicyFacts:
+    versions: list[VersionFacts] = []
+    previous: PolicyDocument | None = None
+    for version in policy.data.versions:
+        document = policy.documents[version.id]
+        diff = None if previous is None else diff_documents(previous, document)
+        versions.append(
+            VersionFacts(version.id, version.date, version.note, diff, document, policy.data.name)
+        )
+        previous = document
+    return PolicyFacts(policy.data, tuple(versions), policy.file)
+
+
+def topic_facts(topic: LoadedTopic, policies: dict[str, PolicyFacts]) -> TopicFacts:
+    data = topic.data
+    return TopicFacts(
+        topic.slug,
+        data.title,
+        data.intro,
+        tuple(policies[name] for name in data.policies),
+        data.updates.title,
+        data.updates.intro,
+    )

@@ -1,0 +1,70 @@
+"""Escaping for every place a string from data can land in generated Markdown.
+
+Each function returns `Markup`, the type the templates require for output: a template cannot print
+a plain string by accident (see `render.py`), so every value from data goes through one of these.
+The rules cover exactly the Markdown extensions enabled in `mkdocs.yml`; enabling another inline
+syntax means teaching `text` about it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from markupsafe import Markup, escape
+
+_NEWLINES = re.compile(r"\r\n|\r|\n|\u2028|\u2029")
+# Inline syntax of Python-Markdown, tables and attr_list: emphasis, code, links, cell separators,
+# attribute lists, closing hashes of headings and backslash itself. Block syntax cannot start
+# mid-line, where text always lands.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}|#])")
+_BACKTICKS = re.compile(r"`+")
+
+
+def one_line(value: str) -> str:
+    return _NEWLINES.sub(" ", value)
+
+
+def text(value: Any) -> Markup:
+    """Literal text inside Markdown: shown exactly as written, never interpreted."""
+    html_safe = str(escape(one_line(str(value))))
+    return Markup(_MD_SPECIAL.sub(r"\\\1", html_safe))
+
+
+def code(value: Any) -> Markup:
+    """An inline code span that holds any string, backticks and pipes included."""
+    raw = one_line(str(value))
+    longest = max((len(m) for m in _BACKTICKS.findall(raw)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if raw.startswith("`") or raw.endswith("`") else ""
+    return Markup(f"{fence}{pad}{raw}{pad}{fence}")
+
+
+def html(value: Any) -> Markup:
+    """Text inside a raw HTML block, where Markdown is not processed."""
+    return escape(str(value))
+
+
+def code_block(value: str, language: str = "") -> Markup:
+    """A fenced code block whose fence no line of the content can close."""
+    longest = max((len(m) for m in _BACKTICKS.findall(value)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return Markup(f"{fence}{language}\n{value}\n{fence}")
+
+
+def yaml_string(value: Any) -> Markup:
+    """A scalar for front matter: JSON strings are valid YAML and need no further care."""
+    return Markup(json.dumps(one_line(str(value)), ensure_ascii=False))
+
+
+def prose(value: str | None) -> Markup:
+    """Markdown written by maintainers in data/: trusted, rendered as written (see README)."""
+    return Markup((value or "").strip())
+
+
+def words(items: list[str], conjunction: str = "and") -> str:
+    """`['a', 'b', 'c']` -> `a, b, and c`, the way AWS's change notes list things."""
+    if len(items) <= 2:
+        return f" {conjunction} ".join(items)
+    return ", ".join(items[:-1]) + f", {conjunction} " + items[-1]

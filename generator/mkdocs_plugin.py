@@ -1,0 +1,70 @@
+"""The only MkDocs-aware code: generate before every build, and watch data/ when serving.
+
+Enabled in mkdocs.yml as `plugins: [search, policydocs]`, so plain `mkdocs build` and
+`mkdocs serve` regenerate docs/ from data/ too. Other builders that read mkdocs.yml (zensical)
+skip unknown plugins: run `policydocs generate` before them.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin
+
+from . import api
+from .config import Settings, settings_from
+from .errors import PolicyDocsError
+
+log = logging.getLogger("mkdocs.plugins.policydocs")
+
+
+class PolicyDocsConfig(Config):
+    data_dir = config_options.Type(str, default="data")
+    templates_dir = config_options.Optional(config_options.Type(str))
+
+
+class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
+    def __init__(self) -> None:
+        self.settings: Settings | None = None
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        options = {"data_dir": self.config.data_dir, "templates_dir": self.config.templates_dir}
+        plain: dict[str, Any] = {
+            "docs_dir": config.docs_dir,
+            "site_dir": config.site_dir,
+            "site_url": config.site_url,
+            "site_name": config.site_name,
+            "strict": config.strict,
+        }
+        self.settings = settings_from(Path(config.config_file_path), plain, options)
+        return config
+
+    def on_pre_build(self, config: MkDocsConfig) -> None:
+        # `policydocs build` has just generated (and reported) before starting MkDocs.
+        if os.environ.get("POLICYDOCS_GENERATED") == "1" or self.settings is None:
+            return
+        try:
+            result = api.generate(self.settings)
+        except PolicyDocsError as exc:
+            raise PluginError(str(exc)) from None
+        for finding in result.checked.warnings if result.checked else ():
+            log.warning(str(finding))
+        if result.written or result.removed:
+            log.info(result.summary())
+
+    def on_serve(
+        self, server: LiveReloadServer, config: MkDocsConfig, builder: Any
+    ) -> LiveReloadServer:
+        if self.settings is not None:
+            server.watch(str(self.settings.data_dir))
+            if self.settings.templates_dir is not None:
+                server.watch(str(self.settings.templates_dir))
+        return server

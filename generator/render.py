@@ -1,0 +1,206 @@
+"""Pages from facts: one Jinja environment, templates that only format.
+
+Templates may print only `Markup`: every value from data must pass through a filter that escapes
+it for where it lands (`text`, `code`, `cell`, ...). A template that prints a plain string fails
+loudly instead of leaking data into the page unescaped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from . import markup, urls
+from .derive import PolicyFacts, SiteFacts, TopicFacts
+from .errors import PolicyDocsError
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+class TemplateError(PolicyDocsError):
+    """A template (ours or a user's override) that cannot render."""
+
+
+def aws_date(value: dt.date) -> Markup:
+    """Dates as AWS's documentation shows them: April 20, 2022."""
+    return Markup(f"{MONTHS[value.month - 1]} {value.day}, {value.year}")
+
+
+def _guard(value: Any) -> Any:
+    if isinstance(value, Markup) or (isinstance(value, int) and not isinstance(value, bool)):
+        return value
+    raise _Unescaped(
+        f"printed {type(value).__name__} {str(value)[:40]!r} without an escaping "
+        "filter (text, code, cell, html, prose, ...)"
+    )
+
+
+class _Unescaped(Exception):
+    pass
+
+
+def cell(value: Any) -> Markup:
+    """Prose in a Markdown table cell: one line, and no `|` that would split the cell."""
+    return Markup(_escape_pipes(markup.one_line(str(value)).strip()))
+
+
+def _escape_pipes(text: str) -> str:
+    out, in_code = [], ""
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "`":
+            run = len(text[i:]) - len(text[i:].lstrip("`"))
+            fence = "`" * run
+            in_code = "" if in_code == fence else (in_code or fence)
+            out.append(fence)
+            i += run
+            continue
+        out.append("\\|" if ch == "|" and not in_code and (i == 0 or text[i - 1] != "\\") else ch)
+        i += 1
+    return "".join(out)
+
+
+FILTERS: dict[str, Callable[..., Any]] = {
+    "text": markup.text,
+    "code": markup.code,
+    "html": markup.html,
+    "prose": markup.prose,
+    "cell": cell,
+    "yaml": markup.yaml_string,
+    "date": aws_date,
+    "iso": lambda d: Markup(d.isoformat()),
+    "json_block": lambda s: markup.code_block(s, "json"),
+}
+
+
+def environment(user_templates: Path | None = None) -> jinja2.Environment:
+    loaders: list[jinja2.BaseLoader] = []
+    if user_templates is not None:
+        loaders.append(jinja2.FileSystemLoader(user_templates))
+    loaders.append(jinja2.PackageLoader("generator", "templates"))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,  # macro output is Markup; plain strings still hit the guard
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        finalize=_guard,
+    )
+    env.filters.update(FILTERS)
+    env.globals["link"] = _link
+    env.globals["urls"] = urls
+    return env
+
+
+@jinja2.pass_context
+def _link(context: jinja2.runtime.Context, target: str) -> Markup:
+    """A link from the page being rendered to `target` (docs-relative)."""
+    return Markup(urls.relative(context["page"], target))
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # docs-relative
+    template: str
+    context: dict[str, Any]
+
+
+def pages(site: SiteFacts, sources: dict[str, str]) -> Iterator[Page]:
+    """Every page of the site. `sources` maps a policy or topic to the data file it came from."""
+    yield Page(urls.CATALOGUE, "catalogue.md.jinja", {"site": site})
+    yield Page(urls.TOPICS, "topics.md.jinja", {"site": site})
+    for policy in site.policies:
+        yield Page(
+            urls.policy_page(policy.name),
+            "policy.md.jinja",
+            {
+                "site": site,
+                "policy": policy,
+                "topics": _topics_of(site, policy),
+                "source": sources[policy.name],
+            },
+        )
+    for topic in site.topics:
+        yield Page(
+            urls.topic_page(topic.slug),
+            "topic.md.jinja",
+            {"site": site, "topic": topic, "source": sources[f"topic:{topic.slug}"]},
+        )
+
+
+def _topics_of(site: SiteFacts, policy: PolicyFacts) -> tuple[TopicFacts, ...]:
+    return tuple(t for t in site.topics if policy in t.policies)
+
+
+def raw_documents(site: SiteFacts) -> Iterator[tuple[str, bytes]]:
+    """Every version's document, as published beside its policy's page."""
+    for policy in site.policies:
+        for version in policy.versions:
+            text = json.dumps(version.document.raw, indent=4, ensure_ascii=False) + "\n"
+            yield urls.policy_document(policy.name, version.id), text.encode()
+
+
+def assets() -> Iterator[tuple[str, bytes]]:
+    base = resources.files("generator") / "assets"
+    yield urls.STYLESHEET, (base / "policydocs.css").read_bytes()
+
+
+def render_all(
+    site: SiteFacts, sources: dict[str, str], user_templates: Path | None = None
+) -> dict[str, bytes]:
+    env = environment(user_templates)
+    out: dict[str, bytes] = {}
+    for page in pages(site, sources):
+        out[page.path] = render_page(env, page).encode()
+    out.update(raw_documents(site))
+    out.update(assets())
+    return out
+
+
+def render_page(env: jinja2.Environment, page: Page) -> str:
+    try:
+        template = env.get_template(page.template)
+        return template.render(page=page.path, **page.context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(
+            f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: {exc.message}"
+        ) from None
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError(f"template not found: {exc.name}") from None
+    except (_Unescaped, jinja2.UndefinedError) as exc:
+        raise TemplateError(f"{_template_position(exc, page.template)}: {exc}") from None
+
+
+def _template_position(exc: BaseException, fallback: str) -> str:
+    """Jinja rewrites tracebacks to point into templates: the innermost template frame is it."""
+    where = fallback
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".jinja"):
+            where = f"{filename}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return where

@@ -1,0 +1,187 @@
+"""Checks across the loaded models. Each returns findings; none raises on bad data."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+from itertools import pairwise
+
+from .findings import Finding, Severity
+from .load import LoadedPolicy, LoadedTopic, Site
+from .model import arn_name
+
+WARNING = Severity.WARNING
+
+
+def validate(site: Site) -> list[Finding]:
+    findings: list[Finding] = []
+    for check in SITE_CHECKS:
+        findings += check(site)
+    for policy in site.policies:
+        for policy_check in POLICY_CHECKS:
+            findings += policy_check(policy)
+        if _ordered(policy):
+            for history_check in HISTORY_CHECKS:
+                findings += history_check(policy)
+    return findings
+
+
+def _ordered(policy: LoadedPolicy) -> bool:
+    """Checks that compare consecutive versions need unique ids, oldest first."""
+    numbers = [version_number(v.id) for v in policy.data.versions]
+    return all(a < b for a, b in pairwise(numbers))
+
+
+def version_number(version_id: str) -> int:
+    return int(version_id[1:])
+
+
+def _unique_names(site: Site) -> Iterator[Finding]:
+    # Pages are files named after policies: names equal but for case would overwrite each other
+    # on case-insensitive file systems (macOS, Windows), and IAM itself refuses them.
+    seen: dict[str, LoadedPolicy] = {}
+    for policy in site.policies:
+        key = policy.data.name.lower()
+        if key in seen:
+            first = seen[key]
+            yield policy.source.finding(
+                ("name",),
+                f"'{policy.data.name}' differs from '{first.data.name}' ({first.file}) "
+                "only in letter case",
+            )
+        else:
+            seen[key] = policy
+
+
+def _topics(site: Site) -> Iterator[Finding]:
+    known = {p.data.name for p in site.policies}
+    for topic in site.topics:
+        yield from _topic_policies(topic, known)
+
+
+def _topic_policies(topic: LoadedTopic, known: set[str]) -> Iterator[Finding]:
+    counts = Counter(topic.data.policies)
+    for i, name in enumerate(topic.data.policies):
+        where = ("policies", i)
+        if name not in known:
+            yield topic.source.finding(
+                where, f"unknown policy '{name}' (no data/policies/{name}.yaml)"
+            )
+        elif counts[name] > 1 and topic.data.policies.index(name) != i:
+            yield topic.source.finding(where, f"'{name}' is listed twice")
+
+
+def _arn(policy: LoadedPolicy) -> Iterator[Finding]:
+    arn = policy.data.arn
+    if arn is not None and arn_name(arn) != policy.data.name:
+        yield policy.source.finding(
+            ("arn",), f"'{arn}' does not end with the policy name '{policy.data.name}'"
+        )
+
+
+def _version_ids(policy: LoadedPolicy) -> Iterator[Finding]:
+    seen: set[str] = set()
+    previous = 0
+    for i, version in enumerate(policy.data.versions):
+        where = ("versions", i, "id")
+        number = version_number(version.id)
+        if version.id in seen:
+            yield policy.source.finding(where, f"duplicate version id '{version.id}'")
+        elif number < previous:
+            yield policy.source.finding(
+                where, f"'{version.id}' comes after 'v{previous}' (expected oldest first)"
+            )
+        elif number > previous + 1:
+            yield policy.source.finding(where, _gap(previous + 1, number - 1), severity=WARNING)
+        seen.add(version.id)
+        previous = max(previous, number)
+
+
+def _gap(first: int, last: int) -> str:
+    if first == last:
+        return f"version v{first} is not recorded"
+    return f"versions v{first} to v{last} are not recorded"
+
+
+def _dates(policy: LoadedPolicy) -> Iterator[Finding]:
+    versions = policy.data.versions
+    for i in range(1, len(versions)):
+        before, version = versions[i - 1], versions[i]
+        if version.date < before.date:
+            yield policy.source.finding(
+                ("versions", i, "date"),
+                f"{version.date.isoformat()} is before the date of {before.id} "
+                f"({before.date.isoformat()}); correct it if the source was wrong",
+                severity=WARNING,
+            )
+
+
+def _unchanged_documents(policy: LoadedPolicy) -> Iterator[Finding]:
+    versions = policy.data.versions
+    docs = policy.documents
+    for i in range(1, len(versions)):
+        before, after = docs.get(versions[i - 1].id), docs.get(versions[i].id)
+        if before is None or after is None or versions[i].note:
+            continue
+        if sorted(s.canonical for s in before.statements) == sorted(
+            s.canonical for s in after.statements
+        ):
+            yield policy.source.finding(
+                ("versions", i),
+                f"{versions[i].id} grants exactly what {versions[i - 1].id} "
+                "grants (add a note that says why it exists)",
+                severity=WARNING,
+            )
+
+
+def _permission_groups(policy: LoadedPolicy) -> Iterator[Finding]:
+    latest = policy.documents.get(policy.data.versions[-1].id)
+    if latest is None:
+        return
+    used = set(latest.services())
+    positions: dict[str, int] = {}
+    for i, group in enumerate(policy.data.permissions):
+        where = ("permissions", i, "service")
+        if group.service in positions:
+            yield policy.source.finding(where, f"a second group for '{group.service}'")
+        elif group.service not in used:
+            yield policy.source.finding(
+                where,
+                f"the policy ({policy.data.versions[-1].id}) does not use the service "
+                f"'{group.service}' (expected one of: {', '.join(sorted(used))})",
+            )
+        positions.setdefault(group.service, i)
+    missing = sorted(used - set(positions))
+    if missing:
+        at = ("permissions",) if policy.data.permissions else ("name",)
+        yield policy.source.finding(
+            ("permissions",),
+            "no group describes " + ", ".join(f"'{s}'" for s in missing),
+            at=at,
+            key=True,
+            severity=WARNING,
+        )
+
+
+def _prose(policy: LoadedPolicy) -> Iterator[Finding]:
+    if not policy.data.description.strip():
+        yield policy.source.finding(
+            ("description",),
+            "the policy has no description yet",
+            at=("name",),
+            key=True,
+            severity=WARNING,
+        )
+
+
+SITE_CHECKS: tuple[Callable[[Site], Iterator[Finding]], ...] = (_unique_names, _topics)
+POLICY_CHECKS: tuple[Callable[[LoadedPolicy], Iterator[Finding]], ...] = (
+    _arn,
+    _version_ids,
+    _permission_groups,
+    _prose,
+)
+HISTORY_CHECKS: tuple[Callable[[LoadedPolicy], Iterator[Finding]], ...] = (
+    _dates,
+    _unchanged_documents,
+)

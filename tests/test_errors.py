@@ -1,0 +1,362 @@
+"""Bad input: every problem is reported with file, line, column and field, then exit 1 with
+nothing under docs/ or site/ changed. Each case states the exact text a maintainer sees."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .conftest import Runner, snapshot, write
+
+POLICY = "data/policies/ExamplePolicy.yaml"
+V1 = "data/policies/ExamplePolicy/v1.json"
+
+GOOD_POLICY = """\
+name: ExamplePolicy
+description: Reads the data bucket.
+permissions:
+  - service: s3
+    summary: Read objects.
+versions:
+  - id: v1
+    date: 2024-01-15
+"""
+GOOD_DOCUMENT = """\
+{
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Action": "s3:GetObject",
+            "Resource": "*"
+        }
+    ]
+}
+"""
+
+# (case, files to write, the exact lines `check` prints before its summary line)
+CASES: list[tuple[str, dict[str, str], list[str]]] = [
+    (
+        "yaml syntax",
+        {POLICY: "name: ExamplePolicy\nversions: [\n  - id: v1\n"},
+        [
+            f"{POLICY}:3:3: YAML syntax error: did not find expected node content",
+        ],
+    ),
+    (
+        "tab indentation",
+        {POLICY: "name: ExamplePolicy\n\tversions: []\n"},
+        [
+            f"{POLICY}:2:1: YAML syntax error: found a tab character that violates indentation",
+        ],
+    ),
+    (
+        "unknown field with a suggestion",
+        {POLICY: GOOD_POLICY + "descripton: x\n"},
+        [
+            f"{POLICY}:9:1: descripton: unknown field (did you mean 'description'?)",
+        ],
+    ),
+    (
+        "unknown field, nested",
+        {
+            POLICY: GOOD_POLICY.replace(
+                "    date: 2024-01-15\n", "    date: 2024-01-15\n    author: me\n"
+            )
+        },
+        [
+            f"{POLICY}:9:5: versions[0].author: unknown field (expected one of: id, date, "
+            "document, note)",
+        ],
+    ),
+    (
+        "missing fields",
+        {POLICY: "name: ExamplePolicy\npermissions: []\n"},
+        [
+            f"{POLICY}:1:1: versions: required field is missing",
+        ],
+    ),
+    (
+        "missing field in a version",
+        {POLICY: GOOD_POLICY.replace("    date: 2024-01-15\n", "")},
+        [
+            f"{POLICY}:7:5: versions[0].date: required field is missing",
+        ],
+    ),
+    (
+        "wrong types",
+        {
+            POLICY: GOOD_POLICY.replace(
+                "description: Reads the data bucket.", "description: 42"
+            ).replace("versions:\n  - id: v1\n    date: 2024-01-15\n", "versions: v1\n")
+        },
+        [
+            f"{POLICY}:2:14: description: expected a string, got an integer",
+            f"{POLICY}:6:11: versions: expected a list, got a string",
+        ],
+    ),
+    (
+        "not a mapping",
+        {POLICY: "- just\n- a list\n"},
+        [
+            f"{POLICY}:1:1: expected a mapping of fields",
+        ],
+    ),
+    (
+        "bad policy name",
+        {POLICY: GOOD_POLICY.replace("name: ExamplePolicy", "name: Example/Policy")},
+        [
+            f"{POLICY}:1:7: name: 'Example/Policy' is not a valid IAM policy name (1-128 letters, "
+            "digits and _+=,.@-)",
+        ],
+    ),
+    (
+        "name differs from file name",
+        {POLICY: GOOD_POLICY.replace("name: ExamplePolicy", "name: OtherPolicy")},
+        [
+            f"{POLICY}:1:7: name: 'OtherPolicy' does not match the file name 'ExamplePolicy.yaml' "
+            "(expected OtherPolicy.yaml)",
+        ],
+    ),
+    (
+        "bad version id",
+        {POLICY: GOOD_POLICY.replace("id: v1", "id: 1")},
+        [
+            f"{POLICY}:7:9: versions[0].id: expected a string, got an integer",
+        ],
+    ),
+    (
+        "bad date",
+        {POLICY: GOOD_POLICY.replace("2024-01-15", "2022-13-45")},
+        [
+            f"{POLICY}:8:11: versions[0].date: '2022-13-45' is not a date (expected YYYY-MM-DD)",
+        ],
+    ),
+    (
+        "duplicate version id",
+        {POLICY: GOOD_POLICY + "  - id: v1\n    date: 2024-02-01\n"},
+        [
+            f"{POLICY}:9:9: versions[1].id: duplicate version id 'v1'",
+        ],
+    ),
+    (
+        "versions out of order",
+        {
+            POLICY: GOOD_POLICY.replace("id: v1", "id: v2") + "  - id: v1\n    date: 2024-02-01\n",
+            "data/policies/ExamplePolicy/v2.json": GOOD_DOCUMENT,
+        },
+        [
+            f"{POLICY}:7:9: warning: versions[0].id: version v1 is not recorded",
+            f"{POLICY}:9:9: versions[1].id: 'v1' comes after 'v2' (expected oldest first)",
+        ],
+    ),
+    (
+        "duplicate key",
+        {POLICY: GOOD_POLICY + "name: ExamplePolicy\n"},
+        [
+            f"{POLICY}:9:1: name: duplicate key 'name'",
+        ],
+    ),
+    (
+        "yaml alias",
+        {
+            POLICY: GOOD_POLICY.replace(
+                "description: Reads the data bucket.", "description: &d Reads.\nusage: *d"
+            )
+        },
+        [
+            f"{POLICY}:3:8: usage: YAML anchors and aliases are not supported",
+        ],
+    ),
+    (
+        "unsafe yaml tag",
+        {
+            POLICY: GOOD_POLICY.replace(
+                "description: Reads the data bucket.", "description: !!python/object:os.system x"
+            )
+        },
+        [
+            f"{POLICY}:2:14: description: unsupported YAML tag tag:yaml.org,2002:python/object:"
+            "os.system",
+        ],
+    ),
+    (
+        "missing document",
+        {POLICY: GOOD_POLICY + "  - id: v2\n    date: 2024-02-01\n"},
+        [
+            f"{POLICY}:9:5: versions[1].document: policy document "
+            "'data/policies/ExamplePolicy/v2.json' not found",
+        ],
+    ),
+    (
+        "document outside data",
+        {
+            POLICY: GOOD_POLICY.replace(
+                "    date: 2024-01-15\n",
+                "    date: 2024-01-15\n    document: ../../../etc/passwd\n",
+            )
+        },
+        [
+            f"{POLICY}:9:15: versions[0].document: '../../../etc/passwd' is outside the data "
+            "folder",
+            f"{V1}:1:1: warning: no version refers to this document",
+        ],
+    ),
+    (
+        "invalid json",
+        {V1: '{"Version": "2012-10-17", "Statement": [}'},
+        [
+            f"{V1}:1:41: invalid JSON: Expecting value",
+        ],
+    ),
+    (
+        "no statement",
+        {V1: '{"Version": "2012-10-17"}'},
+        [
+            f"{V1}:1:1: not an IAM policy: there is no Statement",
+        ],
+    ),
+    (
+        "bad effect and version",
+        {V1: GOOD_DOCUMENT.replace('"Allow"', '"Permit"').replace("2012-10-17", "2020-01-01")},
+        [
+            f'{V1}:2:5: Version: expected "2012-10-17" or "2008-10-17", got "2020-01-01"',
+            f'{V1}:5:13: Statement[0].Effect: expected "Allow" or "Deny", got "Permit"',
+        ],
+    ),
+    (
+        "neither action nor notaction",
+        {V1: GOOD_DOCUMENT.replace('            "Action": "s3:GetObject",\n', "")},
+        [
+            f"{V1}:4:9: Statement[0]: a statement needs Action or NotAction",
+        ],
+    ),
+    (
+        "both action and notaction",
+        {
+            V1: GOOD_DOCUMENT.replace(
+                '"Action": "s3:GetObject",',
+                '"Action": "s3:GetObject", "NotAction": "s3:PutObject",',
+            )
+        },
+        [
+            f"{V1}:6:39: Statement[0].NotAction: a statement has either Action or NotAction, "
+            "not both",
+        ],
+    ),
+    (
+        "unknown topic policy",
+        {
+            "data/topics/example.yaml": """\
+title: Example
+policies:
+  - ExamplePolicy
+  - NoSuchPolicy
+updates:
+  title: Updates
+"""
+        },
+        [
+            "data/topics/example.yaml:4:5: policies[1]: unknown policy 'NoSuchPolicy' "
+            "(no data/policies/NoSuchPolicy.yaml)",
+        ],
+    ),
+    (
+        "group for an unused service",
+        {
+            POLICY: GOOD_POLICY.replace(
+                "    summary: Read objects.\n",
+                "    summary: Read objects.\n  - service: ec2\n    summary: Run instances.\n",
+            )
+        },
+        [
+            f"{POLICY}:6:14: permissions[1].service: the policy (v1) does not use the service "
+            "'ec2' (expected one of: s3)",
+        ],
+    ),
+    (
+        "names equal but for case",
+        {
+            "data/policies/examplepolicy.yaml": GOOD_POLICY.replace(
+                "ExamplePolicy", "examplepolicy"
+            ),
+            "data/policies/examplepolicy/v1.json": GOOD_DOCUMENT,
+        },
+        [
+            "data/policies/examplepolicy.yaml:1:7: name: 'examplepolicy' differs from "
+            "'ExamplePolicy' (data/policies/ExamplePolicy.yaml) only in letter case",
+        ],
+    ),
+]
+
+
+def _reset(project: Path) -> None:
+    """Replace the minimal fixture's data with one valid policy the cases then break."""
+    for path in sorted((project / "data").rglob("*"), reverse=True):
+        if path.is_file():
+            path.unlink()
+    write(project, POLICY, GOOD_POLICY)
+    write(project, V1, GOOD_DOCUMENT)
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"), [(f, e) for _, f, e in CASES], ids=[c for c, _, _ in CASES]
+)
+def test_bad_input_is_reported_exactly(
+    minimal: Path, cli: Runner, files: dict[str, str], expected: list[str]
+) -> None:
+    _reset(minimal)
+    for rel, text in files.items():
+        write(minimal, rel, text)
+    result = cli(minimal, "check")
+    assert result.status == 1
+    assert result.errors[:-1] == expected
+    assert result.errors[-1].startswith("aborted: ")
+    assert "Traceback" not in result.stderr
+
+
+def test_every_problem_is_reported_in_one_run(minimal: Path, cli: Runner) -> None:
+    _reset(minimal)
+    write(
+        minimal,
+        POLICY,
+        GOOD_POLICY.replace("2024-01-15", "2024-1-5").replace("service: s3", "service: S3"),
+    )
+    write(minimal, "data/topics/example.yaml", "title: T\npolicies: []\nupdates: {}\n")
+    result = cli(minimal, "check")
+    assert result.errors == [
+        f"{POLICY}:4:14: permissions[0].service: 'S3' is not a service prefix (expected "
+        "lowercase letters, digits and -, e.g. s3, or *)",
+        f"{POLICY}:8:11: versions[0].date: '2024-1-5' is not a date (expected YYYY-MM-DD)",
+        "data/topics/example.yaml:2:11: policies: expected at least one entry",
+        "data/topics/example.yaml:3:10: updates.title: required field is missing",
+        "aborted: 4 errors",
+    ]
+
+
+def test_warnings_pass_but_strict_fails(minimal: Path, cli: Runner) -> None:
+    _reset(minimal)
+    write(
+        minimal,
+        POLICY,
+        GOOD_POLICY.replace("permissions:\n  - service: s3\n    summary: Read objects.\n", ""),
+    )
+    expected = f"{POLICY}:1:1: warning: permissions: no group describes 's3'"
+    relaxed = cli(minimal, "check")
+    assert (relaxed.status, relaxed.errors) == (0, [expected])
+    assert relaxed.stdout == "1 policy, 1 version, 0 topics: 1 warning\n"
+    strict = cli(minimal, "check", "--strict")
+    assert strict.status == 1
+    assert strict.errors == [expected, "aborted: 0 errors, 1 warning (fatal with --strict)"]
+
+
+def test_failed_run_changes_nothing(minimal: Path, cli: Runner) -> None:
+    assert cli(minimal, "build").status == 0
+    before = snapshot(minimal / "docs"), snapshot(minimal / "site")
+    write(minimal, POLICY, GOOD_POLICY.replace("2024-01-15", "someday"))
+    for command in ("generate", "build"):
+        result = cli(minimal, command)
+        assert result.status == 1
+        assert "Traceback" not in result.stderr
+        assert (snapshot(minimal / "docs"), snapshot(minimal / "site")) == before
