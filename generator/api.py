@@ -5,6 +5,7 @@ Adapters (the CLI, the MkDocs plugin) call these functions and nothing deeper.
 
 from __future__ import annotations
 
+import difflib
 import os
 import shutil
 import subprocess
@@ -12,15 +13,17 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import output
 from .config import Settings
 from .derive import SiteFacts, derive
-from .errors import PolicyDocsError
+from .errors import PolicyDocsError, UsageError
 from .findings import Finding, Severity, ValidationFailed, is_fatal, sort_findings
-from .load import Site
+from .iam.diff import Diff, diff_documents
+from .load import LoadedPolicy, Site
 from .load import load as load_site
-from .render import render_all
+from .render import Options, render_all
 from .validate import validate
 
 
@@ -56,12 +59,25 @@ def _plural(n: int, one: str, many: str) -> str:
 def check(settings: Settings) -> Checked:
     """Load and validate data/; raise ValidationFailed listing every problem if any is fatal."""
     site, findings = load_site(settings.root, settings.data_dir)
+    findings += _settings_findings(settings)
     if not any(f.severity is Severity.ERROR for f in findings):
         findings += validate(site)
     ordered = sort_findings(findings)
     if is_fatal(ordered, settings.strict):
         raise ValidationFailed(ordered, strict=settings.strict)
     return Checked(site, tuple(ordered))
+
+
+def _settings_findings(settings: Settings) -> list[Finding]:
+    if settings.site_url:
+        return []
+    message = (
+        "not set, so no feeds are written (they need absolute links): set it to the "
+        "address the site is published at"
+    )
+    return [
+        Finding(_label(settings, settings.config_file), 0, 0, "site_url", message, Severity.WARNING)
+    ]
 
 
 @dataclass
@@ -89,7 +105,10 @@ def render(settings: Settings, checked: Checked) -> dict[str, bytes]:
     site = facts(checked)
     sources = {p.data.name: p.file for p in checked.site.policies}
     sources.update({f"topic:{t.slug}": t.source.file for t in checked.site.topics})
-    return render_all(site, sources, settings.templates_dir)
+    options = Options(
+        settings.templates_dir, settings.site_url, settings.use_directory_urls, settings.site_name
+    )
+    return render_all(site, sources, options)
 
 
 def generate(settings: Settings) -> Generated:
@@ -157,3 +176,48 @@ def _swap(staging: Path, site_dir: Path) -> None:
     staging.rename(site_dir)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class VersionDiff:
+    """What changed in one policy between two of its versions."""
+
+    policy: str
+    old: str
+    new: str
+    diff: Diff
+
+    def to_json(self) -> dict[str, Any]:
+        """The stable format for scripts: {"policy", "from", "to", "changes": [records]}."""
+        return {
+            "policy": self.policy,
+            "from": self.old,
+            "to": self.new,
+            "changes": self.diff.to_json(),
+        }
+
+
+def diff(
+    settings: Settings, name: str, old: str | None = None, new: str | None = None
+) -> VersionDiff:
+    """Compare two versions of a policy; by default the latest two (or `old` with the latest)."""
+    checked = check(settings)
+    policy = _find_policy(checked.site, name)
+    ids = [v.id for v in policy.data.versions]
+    if old is None and len(ids) < 2:
+        raise UsageError(f"{name} has only one version ({ids[0]}): nothing to compare")
+    new = new or ids[-1]
+    old = old or ids[-2]
+    for version in (old, new):
+        if version not in policy.documents:
+            raise UsageError(f"{name} has no version '{version}' (it has {', '.join(ids)})")
+    return VersionDiff(name, old, new, diff_documents(policy.documents[old], policy.documents[new]))
+
+
+def _find_policy(site: Site, name: str) -> LoadedPolicy:
+    names = {p.data.name: p for p in site.policies}
+    if name in names:
+        return names[name]
+    close = difflib.get_close_matches(name, list(names), n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    raise UsageError(f"unknown policy '{name}'{hint}")

@@ -35,6 +35,7 @@ class Settings:
     templates_dir: Path | None = None
     site_url: str | None = None
     site_name: str = "Policies"
+    use_directory_urls: bool = True
     strict: bool = False
 
     def with_strict(self, strict: bool) -> Settings:
@@ -106,5 +107,6 @@ def settings_from(
         templates_dir=root / str(templates) if templates else None,
         site_url=config.get("site_url") or None,
         site_name=str(config.get("site_name") or "Policies"),
+        use_directory_urls=config.get("use_directory_urls") is not False,
         strict=bool(strict or config.get("strict")),
     )

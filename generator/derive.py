@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
 
+from .iam.compare import DiffLine, compare
 from .iam.diff import Diff, diff_documents
 from .iam.document import PolicyDocument, Statement
 from .load import LoadedPolicy, LoadedTopic, Site
@@ -26,11 +27,21 @@ class VersionFacts:
     diff: Diff | None  # None for the first version
     document: PolicyDocument
     policy_name: str
+    previous: VersionFacts | None = None
 
     @cached_property
     def change(self) -> str:
         """The computed change note, true even when people wrote their own."""
         return INITIAL_NOTE if self.diff is None else self.diff.sentence()
+
+    @cached_property
+    def compare(self) -> tuple[DiffLine, ...]:
+        """The JSON of the previous version against this one, line by line."""
+        return () if self.previous is None else compare(self.previous.document, self.document)
+
+    @property
+    def month(self) -> tuple[int, int]:
+        return (self.date.year, self.date.month)
 
 
 @dataclass(frozen=True)
@@ -117,6 +128,17 @@ class TopicFacts:
 
 
 @dataclass(frozen=True)
+class Month:
+    year: int
+    month: int
+    versions: tuple[VersionFacts, ...]
+
+    @property
+    def first_day(self) -> dt.date:
+        return dt.date(self.year, self.month, 1)
+
+
+@dataclass(frozen=True)
 class SiteFacts:
     policies: tuple[PolicyFacts, ...]  # sorted by name
     topics: tuple[TopicFacts, ...]  # sorted by slug
@@ -124,6 +146,22 @@ class SiteFacts:
     @property
     def version_count(self) -> int:
         return sum(len(p.versions) for p in self.policies)
+
+    @cached_property
+    def changes(self) -> tuple[VersionFacts, ...]:
+        """Every version of every policy, newest first (ties: policy name, then newest id)."""
+        rows = [v for p in self.policies for v in p.versions]
+        rows.sort(key=lambda v: (v.policy_name, -int(v.id[1:])))
+        rows.sort(key=lambda v: v.date, reverse=True)
+        return tuple(rows)
+
+    @cached_property
+    def months(self) -> tuple[Month, ...]:
+        """`changes` grouped by month, newest month first."""
+        groups: dict[tuple[int, int], list[VersionFacts]] = {}
+        for version in self.changes:
+            groups.setdefault(version.month, []).append(version)
+        return tuple(Month(y, m, tuple(vs)) for (y, m), vs in groups.items())
 
     def policy(self, name: str) -> PolicyFacts:
         return self._by_name[name]
@@ -143,14 +181,14 @@ def derive(site: Site) -> SiteFacts:
 
 def policy_facts(policy: LoadedPolicy) -> PolicyFacts:
     versions: list[VersionFacts] = []
-    previous: PolicyDocument | None = None
+    previous: VersionFacts | None = None
     for version in policy.data.versions:
         document = policy.documents[version.id]
-        diff = None if previous is None else diff_documents(previous, document)
-        versions.append(
-            VersionFacts(version.id, version.date, version.note, diff, document, policy.data.name)
+        diff = None if previous is None else diff_documents(previous.document, document)
+        previous = VersionFacts(
+            version.id, version.date, version.note, diff, document, policy.data.name, previous
         )
-        previous = document
+        versions.append(previous)
     return PolicyFacts(policy.data, tuple(versions), policy.file)
 
 

@@ -43,6 +43,7 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
             "site_url": config.site_url,
             "site_name": config.site_name,
             "strict": config.strict,
+            "use_directory_urls": config.use_directory_urls,
         }
         self.settings = settings_from(Path(config.config_file_path), plain, options)
         return config

@@ -8,6 +8,7 @@ loudly instead of leaking data into the page unescaped.
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -82,6 +83,19 @@ def _escape_pipes(text: str) -> str:
     return "".join(out)
 
 
+def rfc3339(value: dt.date) -> Markup:
+    return Markup(f"{value.isoformat()}T00:00:00Z")
+
+
+def rfc822(value: dt.date) -> Markup:
+    moment = dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
+    return Markup(email.utils.format_datetime(moment))
+
+
+def month_name(value: dt.date) -> Markup:
+    return Markup(f"{MONTHS[value.month - 1]} {value.year}")
+
+
 FILTERS: dict[str, Callable[..., Any]] = {
     "text": markup.text,
     "code": markup.code,
@@ -92,13 +106,27 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "date": aws_date,
     "iso": lambda d: Markup(d.isoformat()),
     "json_block": lambda s: markup.code_block(s, "json"),
+    "rfc3339": rfc3339,
+    "rfc822": rfc822,
+    "month": month_name,
+    "ym": lambda d: Markup(f"{d.year:04d}-{d.month:02d}"),
 }
 
 
-def environment(user_templates: Path | None = None) -> jinja2.Environment:
+@dataclass(frozen=True)
+class Options:
+    """What rendering needs from the settings."""
+
+    templates_dir: Path | None = None
+    site_url: str | None = None  # feeds are written only when it is set
+    directory_urls: bool = True
+    site_name: str = "Policies"
+
+
+def environment(options: Options) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
-    if user_templates is not None:
-        loaders.append(jinja2.FileSystemLoader(user_templates))
+    if options.templates_dir is not None:
+        loaders.append(jinja2.FileSystemLoader(options.templates_dir))
     loaders.append(jinja2.PackageLoader("generator", "templates"))
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
@@ -112,6 +140,15 @@ def environment(user_templates: Path | None = None) -> jinja2.Environment:
     env.filters.update(FILTERS)
     env.globals["link"] = _link
     env.globals["urls"] = urls
+    env.globals["site_name"] = options.site_name
+    if options.site_url:
+        site_url = options.site_url
+
+        def url(path: str, anchor: str = "") -> Markup:
+            full = urls.absolute(site_url, path, options.directory_urls)
+            return markup.html(full + (f"#{anchor}" if anchor else ""))
+
+        env.globals["url"] = url
     return env
 
 
@@ -128,10 +165,13 @@ class Page:
     context: dict[str, Any]
 
 
-def pages(site: SiteFacts, sources: dict[str, str]) -> Iterator[Page]:
+def pages(site: SiteFacts, sources: dict[str, str], feeds: bool) -> Iterator[Page]:
     """Every page of the site. `sources` maps a policy or topic to the data file it came from."""
     yield Page(urls.CATALOGUE, "catalogue.md.jinja", {"site": site})
     yield Page(urls.TOPICS, "topics.md.jinja", {"site": site})
+    yield Page(urls.WHATS_NEW, "whats-new.md.jinja", {"site": site, "feeds": feeds})
+    if feeds:
+        yield from feed_pages(site)
     for policy in site.policies:
         yield Page(
             urls.policy_page(policy.name),
@@ -141,6 +181,7 @@ def pages(site: SiteFacts, sources: dict[str, str]) -> Iterator[Page]:
                 "policy": policy,
                 "topics": _topics_of(site, policy),
                 "source": sources[policy.name],
+                "feeds": feeds,
             },
         )
     for topic in site.topics:
@@ -148,6 +189,34 @@ def pages(site: SiteFacts, sources: dict[str, str]) -> Iterator[Page]:
             urls.topic_page(topic.slug),
             "topic.md.jinja",
             {"site": site, "topic": topic, "source": sources[f"topic:{topic.slug}"]},
+        )
+
+
+SITE_FEED_ENTRIES = 100
+
+
+def feed_pages(site: SiteFacts) -> Iterator[Page]:
+    """Atom and RSS 2.0, for the whole site (its latest changes) and for each policy."""
+    latest = site.changes[:SITE_FEED_ENTRIES]
+    about = {"title": "What's new", "follows": urls.WHATS_NEW}
+    yield Page(
+        urls.SITE_ATOM, "feed.atom.jinja", {"entries": latest, "feed_path": urls.SITE_ATOM, **about}
+    )
+    yield Page(
+        urls.SITE_RSS, "feed.rss.jinja", {"entries": latest, "feed_path": urls.SITE_RSS, **about}
+    )
+    for policy in site.policies:
+        entries = policy.newest_first
+        about = {"title": policy.name, "follows": urls.policy_page(policy.name)}
+        yield Page(
+            urls.policy_atom(policy.name),
+            "feed.atom.jinja",
+            {"entries": entries, "feed_path": urls.policy_atom(policy.name), **about},
+        )
+        yield Page(
+            urls.policy_rss(policy.name),
+            "feed.rss.jinja",
+            {"entries": entries, "feed_path": urls.policy_rss(policy.name), **about},
         )
 
 
@@ -168,12 +237,10 @@ def assets() -> Iterator[tuple[str, bytes]]:
     yield urls.STYLESHEET, (base / "policydocs.css").read_bytes()
 
 
-def render_all(
-    site: SiteFacts, sources: dict[str, str], user_templates: Path | None = None
-) -> dict[str, bytes]:
-    env = environment(user_templates)
+def render_all(site: SiteFacts, sources: dict[str, str], options: Options) -> dict[str, bytes]:
+    env = environment(options)
     out: dict[str, bytes] = {}
-    for page in pages(site, sources):
+    for page in pages(site, sources, feeds=options.site_url is not None):
         out[page.path] = render_page(env, page).encode()
     out.update(raw_documents(site))
     out.update(assets())

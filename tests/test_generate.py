@@ -53,10 +53,10 @@ def test_generation_is_deterministic(bundled: Path, tmp_path: Path, cli: Runner)
 
 def test_second_run_writes_nothing(bundled: Path, cli: Runner) -> None:
     first = cli(bundled, "generate")
-    assert first.stdout == "docs: 31 written, 0 removed, 0 unchanged\n"
+    assert first.stdout == "docs: 44 written, 0 removed, 0 unchanged\n"
     mtimes = {p: p.stat().st_mtime_ns for p in (bundled / "docs").rglob("*")}
     second = cli(bundled, "generate")
-    assert second.stdout == "docs: 0 written, 0 removed, 31 unchanged\n"
+    assert second.stdout == "docs: 0 written, 0 removed, 44 unchanged\n"
     assert {p: p.stat().st_mtime_ns for p in (bundled / "docs").rglob("*")} == mtimes
 
 
@@ -69,9 +69,12 @@ def test_a_new_version_rewrites_only_what_depends_on_it(bundled: Path, cli: Runn
     write(bundled, "data/policies/IAMReadOnlyAccess/v5.json", json.dumps(document, indent=4))
     result = cli(bundled, "generate")
     assert result.status == 0
-    assert result.stdout == "docs: 3 written, 0 removed, 29 unchanged\n"
+    assert result.stdout == "docs: 8 written, 0 removed, 37 unchanged\n"
     page = (bundled / "docs/policies/IAMReadOnlyAccess/index.md").read_text()
-    assert "| May 1, 2024 | Added permissions for iam:GetAccountSummary. |" in page
+    assert (
+        '| May 1, 2024 | <span class="policydocs-change">Added permissions for '
+        "iam:GetAccountSummary.</span> |"
+    ) in page
 
 
 def test_hand_written_files_are_never_touched(bundled: Path, cli: Runner) -> None:

@@ -126,6 +126,24 @@ def test_catalogue_lists_every_policy(site: Path) -> None:
     assert rows(table)[0][1:] == ["*", "v1", "February 6, 2015"]
 
 
+def test_whats_new_and_feeds_are_published(site: Path) -> None:
+    import feedparser
+
+    article = page(site, "updates").find("article")
+    changes = [r for table in article.find_all("table") for r in rows(table)]
+    assert len(changes) == 22
+    assert changes[0][:3] == ["August 10, 2023", "AmazonS3ReadOnlyAccess", "v3"]
+    link = article.find("a", string="v2", href=True)
+    assert link["href"].endswith("#v2")
+    for feed in (
+        "updates/feed.xml",
+        "updates/rss.xml",
+        "policies/AmazonSageMakerPipelinesIntegrations/feed.xml",
+    ):
+        parsed = feedparser.parse((site / feed).read_bytes())
+        assert not parsed.bozo and parsed.entries
+
+
 def test_home_page_is_the_hand_written_one(site: Path) -> None:
     home = page(site, "")
     assert text(home.find("article").find("h1")) == "AWS Managed Policies"

@@ -11,7 +11,7 @@ the change note shown on the site, in the style of AWS's own notes.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, ClassVar
@@ -175,8 +175,20 @@ class StatementChange(Change):
         return _statement_json(self.body)
 
     def describe(self) -> str:
+        return self._describe(str)
+
+    def describe_md(self) -> str:
+        return self._describe(lambda s: str(markup.code(s)))
+
+    def _describe(self, show: Callable[[str], str]) -> str:
+        st = self.body
         verb = "added" if self.kind.added else "removed"
-        return f"{verb} statement {self.statement}"
+        actions = ", ".join(show(a) for a in st.actions or st.not_actions)
+        what = f"all actions except {actions}" if st.not_actions else actions
+        scope = ", ".join(show(r) for r in st.resources or st.not_resources)
+        where = f"all resources except {scope}" if st.not_resources else scope
+        conditions = " with conditions" if st.conditions else ""
+        return f"{verb} a statement: {st.effect} {what} on {where}{conditions}"
 
 
 def _statement_json(st: Statement) -> dict[str, Any]:
