@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from .iam.compare import DiffLine, compare
-from .iam.diff import Diff, diff_documents
+from .iam.diff import Diff
 from .iam.document import PolicyDocument, Statement
 from .load import LoadedPolicy, LoadedTopic, Site
 from .model import PermissionGroup, Policy
@@ -182,9 +182,8 @@ def derive(site: Site) -> SiteFacts:
 def policy_facts(policy: LoadedPolicy) -> PolicyFacts:
     versions: list[VersionFacts] = []
     previous: VersionFacts | None = None
-    for version in policy.data.versions:
+    for version, diff in zip(policy.data.versions, policy.history, strict=True):
         document = policy.documents[version.id]
-        diff = None if previous is None else diff_documents(previous.document, document)
         previous = VersionFacts(
             version.id, version.date, version.note, diff, document, policy.data.name, previous
         )

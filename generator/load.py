@@ -9,15 +9,19 @@ Layout:
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from .findings import Finding, Severity
+from .iam.diff import Diff, diff_documents
 from .iam.document import PolicyDocument, check_document, normalize
 from .model import TOPIC_SLUG, Policy, Topic
 from .source import Located, Path_, SourceError, load_json, load_yaml, locate_json
@@ -36,6 +40,13 @@ class LoadedPolicy:
     @property
     def file(self) -> str:
         return self.source.file
+
+    @cached_property
+    def history(self) -> tuple[Diff | None, ...]:
+        """Each version against the one before it (None for the first), computed once for
+        validation and pages alike. Needs every document loaded and versions in order."""
+        docs = [self.documents[v.id] for v in self.data.versions]
+        return (None, *(diff_documents(a, b) for a, b in pairwise(docs)))
 
 
 @dataclass(frozen=True)
@@ -59,6 +70,11 @@ class Loader:
     root: Path
     data_dir: Path
     findings: list[Finding] = field(default_factory=list)
+    _folders: dict[Path, bool] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._data_lexical = Path(os.path.normpath(self.data_dir))
+        self._data_real = self.data_dir.resolve()
 
     def label(self, path: Path) -> str:
         try:
@@ -73,14 +89,14 @@ class Loader:
                 Finding(self.label(self.data_dir), 0, 0, "", "data folder not found")
             )
             return site
-        referenced: set[Path] = set()
+        referenced: set[str] = set()
         for path in self._files("policies"):
             policy = self._policy(path, referenced)
             if policy is not None:
                 site.policies.append(policy)
             else:
                 # Its documents are unaccounted for only because the policy did not load.
-                referenced.update(p.resolve() for p in path.with_suffix("").glob("*.json"))
+                referenced.update(_key(p) for p in path.with_suffix("").glob("*.json"))
         for path in self._files("topics"):
             topic = self._topic(path)
             if topic is not None:
@@ -107,7 +123,25 @@ class Loader:
                 self.warn(path, f"ignored: data files are named *{YAML_SUFFIX}")
 
     def _inside(self, path: Path) -> bool:
-        return path.resolve().is_relative_to(self.data_dir.resolve())
+        """True if `path` stays inside the data folder, through `..` and symbolic links alike."""
+        lexical = Path(os.path.normpath(path))
+        if not lexical.is_relative_to(self._data_lexical):
+            return False
+        if not lexical.is_symlink() and self._folder_inside(lexical.parent):
+            return True
+        return lexical.resolve().is_relative_to(self._data_real)
+
+    def _folder_inside(self, folder: Path) -> bool:
+        # Resolving every path costs a system call per component; folders are shared, so each
+        # is checked once.
+        if folder == self._data_lexical:
+            return True
+        known = self._folders.get(folder)
+        if known is None:
+            plain = not folder.is_symlink() and self._folder_inside(folder.parent)
+            known = plain or folder.resolve().is_relative_to(self._data_real)
+            self._folders[folder] = known
+        return known
 
     def error(self, path: Path, message: str) -> None:
         self.findings.append(Finding(self.label(path), 1, 1, "", message))
@@ -130,7 +164,7 @@ class Loader:
             self.findings += schema_findings(exc, located, model)
             return None
 
-    def _policy(self, path: Path, referenced: set[Path]) -> LoadedPolicy | None:
+    def _policy(self, path: Path, referenced: set[str]) -> LoadedPolicy | None:
         parsed = self._parse(path, Policy)
         if parsed is None:
             return None
@@ -148,7 +182,7 @@ class Loader:
         for i, version in enumerate(policy.versions):
             doc_path = path.parent / (version.document or f"{path.stem}/{version.id}.json")
             files[version.id] = self.label(doc_path)
-            referenced.add(doc_path.resolve())
+            referenced.add(_key(doc_path))
             document = self._document(doc_path, version.document, located, ("versions", i))
             if document is not None:
                 documents.setdefault(version.id, document)
@@ -180,7 +214,7 @@ class Loader:
             positions = locate_json(text, label)
             self.findings += [positions.finding(p, message, key=True) for p, message in problems]
             return None
-        return normalize(raw)
+        return normalize(raw, text)
 
     def _topic(self, path: Path) -> LoadedTopic | None:
         if not re.fullmatch(TOPIC_SLUG, path.stem):
@@ -196,13 +230,17 @@ class Loader:
         topic, located = parsed
         return LoadedTopic(path.stem, topic, located)
 
-    def _unreferenced(self, referenced: set[Path]) -> None:
+    def _unreferenced(self, referenced: set[str]) -> None:
         base = self.data_dir / "policies"
         if not base.is_dir():
             return
         for path in sorted(base.glob("*/*.json")):
-            if path.resolve() not in referenced:
+            if _key(path) not in referenced:
                 self.warn(path, "no version refers to this document")
+
+
+def _key(path: Path) -> str:
+    return os.path.normpath(path)
 
 
 def load(root: Path, data_dir: Path) -> tuple[Site, list[Finding]]:

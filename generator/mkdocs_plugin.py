@@ -56,7 +56,7 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
             result = api.generate(self.settings)
         except PolicyDocsError as exc:
             raise PluginError(str(exc)) from None
-        for finding in result.checked.warnings if result.checked else ():
+        for finding in result.warnings:
             log.warning(str(finding))
         if result.written or result.removed:
             log.info(result.summary())

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import resources
@@ -22,6 +21,7 @@ from markupsafe import Markup
 from . import markup, urls
 from .derive import PolicyFacts, SiteFacts, TopicFacts
 from .errors import PolicyDocsError
+from .iam.compare import DiffLine
 
 MONTHS = (
     "January",
@@ -92,6 +92,16 @@ def rfc822(value: dt.date) -> Markup:
     return Markup(email.utils.format_datetime(moment))
 
 
+def diff_lines(lines: tuple[DiffLine, ...]) -> Markup:
+    """A comparison as one span per line, classed by kind, inside a raw HTML <pre>."""
+    return Markup(
+        "".join(
+            f'<span class="policydocs-{line.kind}">{markup.html(line.text)}</span>\n'
+            for line in lines
+        )
+    )
+
+
 def month_name(value: dt.date) -> Markup:
     return Markup(f"{MONTHS[value.month - 1]} {value.year}")
 
@@ -109,6 +119,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "rfc3339": rfc3339,
     "rfc822": rfc822,
     "month": month_name,
+    "diff_lines": diff_lines,
     "ym": lambda d: Markup(f"{d.year:04d}-{d.month:02d}"),
 }
 
@@ -228,7 +239,7 @@ def raw_documents(site: SiteFacts) -> Iterator[tuple[str, bytes]]:
     """Every version's document, as published beside its policy's page."""
     for policy in site.policies:
         for version in policy.versions:
-            text = json.dumps(version.document.raw, indent=4, ensure_ascii=False) + "\n"
+            text = version.document.pretty() + "\n"
             yield urls.policy_document(policy.name, version.id), text.encode()
 
 

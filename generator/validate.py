@@ -118,14 +118,8 @@ def _dates(policy: LoadedPolicy) -> Iterator[Finding]:
 
 def _unchanged_documents(policy: LoadedPolicy) -> Iterator[Finding]:
     versions = policy.data.versions
-    docs = policy.documents
-    for i in range(1, len(versions)):
-        before, after = docs.get(versions[i - 1].id), docs.get(versions[i].id)
-        if before is None or after is None or versions[i].note:
-            continue
-        if sorted(s.canonical for s in before.statements) == sorted(
-            s.canonical for s in after.statements
-        ):
+    for i, diff in enumerate(policy.history):
+        if diff is not None and not diff and not versions[i].note:
             yield policy.source.finding(
                 ("versions", i),
                 f"{versions[i].id} grants exactly what {versions[i - 1].id} "

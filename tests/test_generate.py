@@ -163,3 +163,39 @@ def test_schema_command_writes_schemas_the_bundled_data_satisfies(
             jsonschema.validate(data, schemas[kind])
     broken = {"name": "Bad/Name", "versions": []}
     assert not jsonschema.Draft202012Validator(schemas["policy"]).is_valid(broken)
+
+
+def test_a_run_with_nothing_to_do_replays_its_warnings(minimal: Path, cli: Runner) -> None:
+    policy = minimal / "data/policies/ExamplePolicy.yaml"
+    policy.write_text(
+        policy.read_text().replace(
+            "  - service: glue\n    summary: Start and read Glue jobs.\n", ""
+        )
+    )
+    warning = (
+        "data/policies/ExamplePolicy.yaml:5:1: warning: permissions: no group describes 'glue'"
+    )
+    first = cli(minimal, "generate")
+    assert (first.status, first.errors) == (0, [warning])
+    again = cli(minimal, "generate")
+    assert (again.status, again.errors) == (0, [warning])
+    assert again.stdout == f"docs: 0 written, 0 removed, {first.stdout.split()[1]} unchanged\n"
+    before = snapshot(minimal / "docs")
+    strict = cli(minimal, "generate", "--strict")
+    assert strict.status == 1
+    assert strict.errors == [warning, "aborted: 0 errors, 1 warning (fatal with --strict)"]
+    assert snapshot(minimal / "docs") == before
+
+
+def test_a_page_edited_after_a_run_is_noticed_without_any_data_change(
+    bundled: Path, cli: Runner
+) -> None:
+    cli(bundled, "generate")
+    page = bundled / "docs/topics/sagemaker-pipelines.md"
+    page.write_text(page.read_text() + "\nEdited.\n")
+    result = cli(bundled, "generate")
+    assert result.status == 1
+    assert result.errors[0].startswith("docs/topics/sagemaker-pipelines.md: was edited by hand")
+    page.unlink()
+    restored = cli(bundled, "generate")
+    assert restored.stdout == "docs: 1 written, 0 removed, 43 unchanged\n"

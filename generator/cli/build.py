@@ -18,8 +18,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run(args: argparse.Namespace) -> int:
     settings = common.settings(args)
     result = api.generate(settings)
-    if result.checked is not None:
-        common.report(result.checked.warnings)
+    common.report(result.warnings)
     print(result.summary())
     api.build_site(settings)
     print(f"site: built into {settings.site_dir}")

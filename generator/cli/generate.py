@@ -17,8 +17,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def run(args: argparse.Namespace) -> int:
     result = api.generate(common.settings(args))
-    if result.checked is not None:
-        common.report(result.checked.warnings)
+    common.report(result.warnings)
     common.report(
         f"{path}: edited by hand after it was generated; kept, no longer managed"
         for path in result.kept

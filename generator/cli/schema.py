@@ -6,7 +6,6 @@ import argparse
 import json
 from pathlib import Path
 
-from ..model import SCHEMAS, json_schema
 from ..output import atomic_write
 from . import common
 
@@ -24,6 +23,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..model import SCHEMAS, json_schema  # pydantic: loaded only for this command
+
     out = args.out or common.settings(args).data_dir / "schema"
     for kind in sorted(SCHEMAS):
         path = out / f"{kind}.schema.json"

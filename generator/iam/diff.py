@@ -245,11 +245,13 @@ class Diff:
 
 
 def diff_documents(old: PolicyDocument, new: PolicyDocument) -> Diff:
+    if old.raw_statements == new.raw_statements:
+        return Diff(())  # the common case in long histories, decided without normalising
     pairs, removed = match_statements(old.statements, new.statements)
     changed = [
         (pairs.get(st.position), st)
         for st in new.statements
-        if st.position not in pairs or pairs[st.position].canonical != st.canonical
+        if st.position not in pairs or not _same(pairs[st.position], st)
     ]
     if not changed and not removed:
         return Diff(())
@@ -322,11 +324,15 @@ def match_statements(
         pairs[statement.position] = partner
         left.remove(partner)
 
+    for st in new:  # unchanged statements at unchanged positions: no normal form needed
+        partner = old[st.position - 1] if st.position <= len(old) else None
+        if partner is not None and partner.raw is not None and partner.raw == st.raw:
+            take(st, partner)
     by_content: dict[Any, list[Statement]] = defaultdict(list)
-    for st in old:
+    for st in left:
         by_content[st.canonical].append(st)
     for st in new:
-        same = by_content.get(st.canonical)
+        same = by_content.get(st.canonical) if st.position not in pairs else None
         if same:
             take(st, same.pop(0))
     for st in new:
@@ -338,6 +344,10 @@ def match_statements(
         if st.position not in pairs and partner in left and score > 0:
             take(st, partner)
     return pairs, left
+
+
+def _same(old: Statement, new: Statement) -> bool:
+    return (old.raw is not None and old.raw == new.raw) or old.canonical == new.canonical
 
 
 def _candidates(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 from typing import Any
@@ -57,9 +57,10 @@ class Statement:
     resources: tuple[str, ...]
     not_resources: tuple[str, ...]
     conditions: tuple[Condition, ...]
-    principal: (
-        str | None
-    )  # canonical JSON of Principal / NotPrincipal, rarely used in managed policies
+    # Canonical JSON of Principal / NotPrincipal, rarely used in managed policies.
+    principal: str | None
+    # The statement as written: equal raw statements need no further comparison.
+    raw: Any = field(default=None, compare=False, repr=False)
 
     @property
     def label(self) -> str:
@@ -90,11 +91,28 @@ class Statement:
         return (self.context, self.action_keys, self.not_action_keys)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class PolicyDocument:
-    version: str
-    statements: tuple[Statement, ...]
-    raw: Any  # the document as written, for display and for publishing
+    """A document `check_document` accepted; its statements are normalised on first use."""
+
+    raw: Any  # the parsed document
+    text: str | None = None  # the file as written, shown and published as it is
+
+    @property
+    def version(self) -> str:
+        return str(self.raw["Version"])
+
+    @cached_property
+    def statements(self) -> tuple[Statement, ...]:
+        statements = self.raw["Statement"]
+        if isinstance(statements, dict):
+            statements = [statements]
+        return tuple(_statement(i + 1, st) for i, st in enumerate(statements))
+
+    @property
+    def raw_statements(self) -> list[Any]:
+        statements = self.raw["Statement"]
+        return [statements] if isinstance(statements, dict) else list(statements)
 
     def services(self) -> tuple[str, ...]:
         """Service prefixes named in Action and NotAction, sorted; `*` for a bare wildcard."""
@@ -108,6 +126,9 @@ class PolicyDocument:
                 yield statement, action
 
     def pretty(self) -> str:
+        """The document laid out one value per line: its own text when it already is."""
+        if self.text is not None and self.text.count("\n") > 2:
+            return self.text.rstrip("\n")
         return json.dumps(self.raw, indent=4, ensure_ascii=False)
 
 
@@ -213,16 +234,9 @@ def _show(value: Any) -> str:
     return json.dumps(value) if isinstance(value, str) else _json_type(value)
 
 
-def normalize(raw: dict[str, Any]) -> PolicyDocument:
+def normalize(raw: dict[str, Any], text: str | None = None) -> PolicyDocument:
     """The normal form of a document that `check_document` accepted."""
-    statements = raw["Statement"]
-    if isinstance(statements, dict):
-        statements = [statements]
-    return PolicyDocument(
-        version=raw["Version"],
-        statements=tuple(_statement(i + 1, st) for i, st in enumerate(statements)),
-        raw=raw,
-    )
+    return PolicyDocument(raw, text)
 
 
 def _statement(position: int, st: dict[str, Any]) -> Statement:
@@ -241,6 +255,7 @@ def _statement(position: int, st: dict[str, Any]) -> Statement:
         else json.dumps(
             {"NotPrincipal" if "NotPrincipal" in st else "Principal": principal}, sort_keys=True
         ),
+        raw=st,
     )
 
 
