@@ -200,8 +200,9 @@ class Loader:
             )
             return None
         if not path.is_file():
+            what = "is not a file" if path.exists() else "not found"
             self.findings.append(
-                located.finding((*where, "document"), f"policy document '{label}' not found")
+                located.finding((*where, "document"), f"policy document '{label}' {what}")
             )
             return None
         try:

@@ -142,7 +142,10 @@ def parse_yaml(text: str, label: str) -> Located:
         loader.dispose()
     located = Located(label, None)
     if node is not None:
-        located.data = _Builder(loader, located, text).build(node, ())
+        try:
+            located.data = _Builder(loader, located, text).build(node, ())
+        except RecursionError as exc:
+            raise SourceError(_whole_file(label, "YAML nested too deeply")) from exc
     return located
 
 
@@ -190,8 +193,10 @@ class _Builder:
             raise self.fail(node, path, f"unsupported YAML tag {node.tag}")
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise self.fail(key_node, path, "YAML merge keys (<<) are not supported")
             key = self.scalar(key_node, path) if isinstance(key_node, yaml.ScalarNode) else None
-            if not isinstance(key, str) or key_node.tag == "tag:yaml.org,2002:merge":
+            if not isinstance(key, str):
                 raise self.fail(key_node, path, "mapping keys must be plain strings")
             sub = (*path, key)
             if key in out:
@@ -220,7 +225,9 @@ def load_json(path: Path, label: str) -> tuple[str, Any]:
         raise SourceError(
             Finding(label, exc.lineno, exc.colno, "", f"invalid JSON: {exc.msg}")
         ) from exc
-    except (ValueError, RecursionError) as exc:
+    except RecursionError as exc:
+        raise SourceError(_whole_file(label, "invalid JSON: nested too deeply")) from exc
+    except ValueError as exc:
         raise SourceError(_whole_file(label, f"invalid JSON: {exc}")) from exc
 
 

@@ -3,6 +3,8 @@ nothing under docs/ or site/ changed. Each case states the exact text a maintain
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -288,14 +290,151 @@ updates:
             "'ExamplePolicy' (data/policies/ExamplePolicy.yaml) only in letter case",
         ],
     ),
+    ("empty file", {POLICY: ""}, [f"{POLICY}:1:1: expected a mapping of fields"]),
+    (
+        "several yaml documents",
+        {POLICY: GOOD_POLICY + "---\nname: Other\n"},
+        [f"{POLICY}:9:1: YAML syntax error: but found another document"],
+    ),
+    (
+        "mapping key that is not a string",
+        {POLICY: GOOD_POLICY + "[a, b]: c\n"},
+        [f"{POLICY}:9:1: mapping keys must be plain strings"],
+    ),
+    (
+        "yaml merge key",
+        {POLICY: GOOD_POLICY + "<<: {usage: x}\n"},
+        [f"{POLICY}:9:1: YAML merge keys (<<) are not supported"],
+    ),
+    (
+        "null where text is expected",
+        {POLICY: GOOD_POLICY.replace("description: Reads the data bucket.", "description:")},
+        [f"{POLICY}:2:13: description: expected a string, got null"],
+    ),
+    (
+        "note of the wrong type",
+        {POLICY: GOOD_POLICY + "    note: [a, b]\n"},
+        [f"{POLICY}:9:11: versions[0].note: expected a string, got a list"],
+    ),
+    (
+        "date and time",
+        {POLICY: GOOD_POLICY.replace("2024-01-15", "2024-01-15T10:00:00Z")},
+        [
+            f"{POLICY}:8:11: versions[0].date: '2024-01-15T10:00:00Z' is not a date "
+            "(expected YYYY-MM-DD)"
+        ],
+    ),
+    (
+        "version zero",
+        {POLICY: GOOD_POLICY.replace("id: v1", "id: v0")},
+        [f"{POLICY}:7:9: versions[0].id: 'v0' is not a version id (expected v1, v2, ...)"],
+    ),
+    (
+        "name too long",
+        {POLICY: GOOD_POLICY.replace("name: ExamplePolicy", "name: " + "P" * 129)},
+        [
+            f"{POLICY}:1:7: name: '{'P' * 129}' is not a valid IAM policy name (1-128 letters, "
+            "digits and _+=,.@-)"
+        ],
+    ),
+    (
+        "arn of another policy",
+        {POLICY: GOOD_POLICY + "arn: arn:aws:iam::aws:policy/Other\n"},
+        [
+            f"{POLICY}:9:6: arn: 'arn:aws:iam::aws:policy/Other' does not end with the policy name "
+            "'ExamplePolicy'"
+        ],
+    ),
+    (
+        "malformed arn",
+        {POLICY: GOOD_POLICY + "arn: arn:aws:s3:::bucket/ExamplePolicy\n"},
+        [
+            f"{POLICY}:9:6: arn: 'arn:aws:s3:::bucket/ExamplePolicy' is not a policy ARN (expected "
+            "arn:aws:iam::ACCOUNT:policy/PATH/NAME)"
+        ],
+    ),
+    (
+        "second group for a service",
+        {
+            POLICY: GOOD_POLICY.replace(
+                "    summary: Read objects.\n",
+                "    summary: Read objects.\n  - service: s3\n    summary: Again.\n",
+            )
+        },
+        [f"{POLICY}:6:14: permissions[1].service: a second group for 's3'"],
+    ),
+    (
+        "json array, not a policy",
+        {V1: "[]"},
+        [f"{V1}:1:1: expected a JSON object (an IAM policy), got a list"],
+    ),
+    (
+        "empty statement list",
+        {V1: '{"Version": "2012-10-17", "Statement": []}'},
+        [f"{V1}:1:27: Statement: expected a statement or a non-empty list of statements"],
+    ),
+    (
+        "action that is a number",
+        {V1: GOOD_DOCUMENT.replace('"s3:GetObject"', "42")},
+        [f"{V1}:6:13: Statement[0].Action: expected a string or a list of strings, got a number"],
+    ),
+    (
+        "condition that is a list",
+        {V1: GOOD_DOCUMENT.replace('"Resource": "*"', '"Resource": "*", "Condition": ["x"]')},
+        [
+            f"{V1}:7:30: Statement[0].Condition: expected an object of condition operators, got a "
+            "list"
+        ],
+    ),
+    (
+        "unknown statement element",
+        {V1: GOOD_DOCUMENT.replace('"Resource": "*"', '"Resource": "*", "Resources": "*"')},
+        [f"{V1}:7:30: Statement[0].Resources: unknown statement element"],
+    ),
+    (
+        "unknown top-level element",
+        {
+            V1: GOOD_DOCUMENT.replace(
+                '"Version": "2012-10-17",', '"Version": "2012-10-17", "Statements": [],'
+            )
+        },
+        [f"{V1}:2:30: Statements: unknown top-level element (expected Version, Id, Statement)"],
+    ),
+    (
+        "NaN in json",
+        {V1: GOOD_DOCUMENT.replace('"*"', "NaN")},
+        [f"{V1}:1:1: invalid JSON: NaN is not valid JSON"],
+    ),
+    (
+        "topic file name",
+        {"data/topics/Bad Name.yaml": "title: T\n"},
+        [
+            "data/topics/Bad Name.yaml:1:1: 'Bad Name.yaml' is not a valid page name (expected "
+            "lowercase letters, digits and -, then .yaml)"
+        ],
+    ),
+    (
+        "topic unknown field",
+        {
+            "data/topics/t.yaml": "title: T\npolicies: [ExamplePolicy]\n"
+            "updates: {title: U}\nsubtitle: S\n"
+        },
+        ["data/topics/t.yaml:4:1: subtitle: unknown field (did you mean 'title'?)"],
+    ),
+    (
+        "topic lists a policy twice",
+        {
+            "data/topics/t.yaml": "title: T\npolicies: [ExamplePolicy, "
+            "ExamplePolicy]\nupdates: {title: U}\n"
+        },
+        ["data/topics/t.yaml:2:27: policies[1]: 'ExamplePolicy' is listed twice"],
+    ),
 ]
 
 
 def _reset(project: Path) -> None:
     """Replace the minimal fixture's data with one valid policy the cases then break."""
-    for path in sorted((project / "data").rglob("*"), reverse=True):
-        if path.is_file():
-            path.unlink()
+    shutil.rmtree(project / "data")
     write(project, POLICY, GOOD_POLICY)
     write(project, V1, GOOD_DOCUMENT)
 
@@ -306,14 +445,147 @@ def _reset(project: Path) -> None:
 def test_bad_input_is_reported_exactly(
     minimal: Path, cli: Runner, files: dict[str, str], expected: list[str]
 ) -> None:
-    _reset(minimal)
-    for rel, text in files.items():
-        write(minimal, rel, text)
-    result = cli(minimal, "check")
+    def breakage(project: Path) -> None:
+        for rel, text in files.items():
+            write(project, rel, text)
+
+    assert_reported(minimal, cli, breakage, expected)
+
+
+def assert_reported(
+    project: Path, cli: Runner, breakage: Callable[[Path], None], expected: list[str]
+) -> None:
+    """Generate from good data, break it, generate again: the exact lines, exit 1, no
+    traceback, and not one byte of docs/ changed."""
+    _reset(project)
+    assert cli(project, "generate").status == 0
+    before = snapshot(project / "docs")
+    breakage(project)
+    result = cli(project, "generate")
     assert result.status == 1
     assert result.errors[:-1] == expected
     assert result.errors[-1].startswith("aborted: ")
     assert "Traceback" not in result.stderr
+    assert snapshot(project / "docs") == before
+    assert cli(project, "check").errors == result.errors
+
+
+def _outside(project: Path) -> Path:
+    """A folder beside the project, outside data/, holding a valid-looking policy."""
+    outside = project.parent / "elsewhere"
+    outside.mkdir(exist_ok=True)
+    (outside / "ExamplePolicy.yaml").write_text(GOOD_POLICY)
+    (outside / "v1.json").write_text(GOOD_DOCUMENT)
+    return outside
+
+
+def _replace_with_link(project: Path, rel: str, target: Path) -> None:
+    path = project / rel
+    if path.is_dir():
+        shutil.rmtree(path)
+    else:
+        path.unlink()
+    path.symlink_to(target)
+
+
+def _bytes(rel: str, data: bytes) -> Callable[[Path], None]:
+    return lambda project: (project / rel).write_bytes(data)
+
+
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
+    f"*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
+    for i in range(8)
+)
+
+# Inputs that need more than text: links, bytes, sizes. (case, breakage, expected lines)
+SPECIAL: list[tuple[str, Callable[[Path], None], list[str]]] = [
+    (
+        "policy file is a link out of data/",
+        lambda p: _replace_with_link(p, POLICY, _outside(p) / "ExamplePolicy.yaml"),
+        [
+            f"{POLICY}:1:1: refused: the file is a link to outside the data folder",
+            f"{V1}:1:1: warning: no version refers to this document",
+        ],
+    ),
+    (
+        "document is a link out of data/",
+        lambda p: _replace_with_link(p, V1, _outside(p) / "v1.json"),
+        [f"{POLICY}:7:5: versions[0].document: '{V1}' is outside the data folder"],
+    ),
+    (
+        "policy folder is a link out of data/",
+        lambda p: _replace_with_link(p, "data/policies/ExamplePolicy", _outside(p)),
+        [f"{POLICY}:7:5: versions[0].document: '{V1}' is outside the data folder"],
+    ),
+    (
+        "yaml too large",
+        _bytes(POLICY, GOOD_POLICY.encode() + b"#" * (1 << 20)),
+        [
+            f"{POLICY}:1:1: file is too large ({len(GOOD_POLICY) + (1 << 20):,} bytes; the limit "
+            "is 1,048,576)"
+        ],
+    ),
+    (
+        "json too large",
+        _bytes(V1, GOOD_DOCUMENT.encode() + b" " * (4 << 20)),
+        [
+            f"{V1}:1:1: file is too large ({len(GOOD_DOCUMENT) + (4 << 20):,} bytes; the limit is "
+            "4,194,304)"
+        ],
+    ),
+    (
+        "yaml is binary",
+        _bytes(POLICY, b"name: ExamplePolicy\n\x00\x01\x02"),
+        [f"{POLICY}:1:1: not a text file (contains NUL bytes)"],
+    ),
+    (
+        "json is binary",
+        _bytes(V1, b"\x89PNG\r\n\x1a\n\x00\x00"),
+        [f"{V1}:1:1: not a text file (contains NUL bytes)"],
+    ),
+    (
+        "yaml not utf-8",
+        _bytes(
+            POLICY,
+            GOOD_POLICY.replace("Reads", "Lit").encode() + "summary: caf\u00e9\n".encode("latin-1"),
+        ),
+        [f"{POLICY}:9:1: not UTF-8 text"],
+    ),
+    (
+        "yaml alias bomb",
+        lambda p: write(p, POLICY, GOOD_POLICY + BOMB),
+        [f"{POLICY}:10:8: b[0]: YAML anchors and aliases are not supported"],
+    ),
+    (
+        "json nested too deeply",
+        _bytes(V1, b"[" * 100_000 + b"]" * 100_000),
+        [f"{V1}:1:1: invalid JSON: nested too deeply"],
+    ),
+    (
+        "yaml nested too deeply",
+        lambda p: write(p, POLICY, GOOD_POLICY + "x: " + "[" * 600 + "]" * 600 + "\n"),
+        [f"{POLICY}:1:1: YAML nested too deeply"],
+    ),
+    (
+        "document is a folder",
+        lambda p: ((p / V1).unlink(), (p / V1).mkdir()),
+        [f"{POLICY}:7:5: versions[0].document: policy document '{V1}' is not a file"],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("breakage", "expected"), [(b, e) for _, b, e in SPECIAL], ids=[c for c, _, _ in SPECIAL]
+)
+def test_hostile_files_are_refused(
+    minimal: Path, cli: Runner, breakage: Callable[[Path], None], expected: list[str]
+) -> None:
+    assert_reported(minimal, cli, breakage, expected)
+
+
+def test_the_catalogue_covers_at_least_forty_inputs() -> None:
+    assert len(CASES) + len(SPECIAL) >= 40
 
 
 def test_every_problem_is_reported_in_one_run(minimal: Path, cli: Runner) -> None:
