@@ -53,9 +53,15 @@ def code_block(value: str, language: str = "") -> Markup:
     return Markup(f"{fence}{language}\n{value}\n{fence}")
 
 
+# MkDocs themes print a page's title unescaped (Material in its header) and pass it through
+# `striptags`, which unescapes entities, in <title>: neither raw nor escaped angle brackets are
+# safe there, so a title keeps its text with look-alike brackets instead.
+_TITLE_BRACKETS = str.maketrans({"<": "\u2039", ">": "\u203a"})
+
+
 def yaml_string(value: Any) -> Markup:
-    """A scalar for front matter: JSON strings are valid YAML and need no further care."""
-    return Markup(json.dumps(one_line(str(value)), ensure_ascii=False))
+    """A title for front matter: one line, as a JSON string (valid YAML), brackets defused."""
+    return Markup(json.dumps(one_line(str(value)).translate(_TITLE_BRACKETS), ensure_ascii=False))
 
 
 def prose(value: str | None) -> Markup:
