@@ -185,12 +185,13 @@ def build_site(settings: Settings) -> None:
         "-m",
         "mkdocs",
         "build",
-        "--quiet",
         "--config-file",
         str(settings.config_file),
         "--site-dir",
         str(staging),
     ]
+    # Not --quiet: MkDocs then drops its warnings before --strict counts them, and a strict build
+    # would pass with broken links and unresolved cross-references.
     if settings.strict:
         command.append("--strict")
     # The site was just generated and its warnings shown; Material's end-of-life notice is

@@ -91,6 +91,10 @@ class PolicyFacts:
     def newest_first(self) -> tuple[VersionFacts, ...]:
         return tuple(reversed(self.versions))
 
+    @property
+    def formerly(self) -> tuple[str, ...]:
+        return self.data.formerly
+
 
 def policy_type(arn: str) -> str:
     """How AWS's reference names the type of a policy, from its ARN."""
@@ -116,6 +120,7 @@ class TopicFacts:
     policies: tuple[PolicyFacts, ...]
     updates_title: str
     updates_intro: str | None
+    formerly: tuple[str, ...] = ()
 
     @property
     def updates(self) -> tuple[VersionFacts, ...]:
@@ -166,6 +171,9 @@ class SiteFacts:
     def policy(self, name: str) -> PolicyFacts:
         return self._by_name[name]
 
+    def topics_of(self, policy: PolicyFacts) -> tuple[TopicFacts, ...]:
+        return tuple(t for t in self.topics if policy in t.policies)
+
     @cached_property
     def _by_name(self) -> dict[str, PolicyFacts]:
         return {p.name: p for p in self.policies}
@@ -200,4 +208,5 @@ def topic_facts(topic: LoadedTopic, policies: dict[str, PolicyFacts]) -> TopicFa
         tuple(policies[name] for name in data.policies),
         data.updates.title,
         data.updates.intro,
+        data.formerly,
     )

@@ -20,6 +20,7 @@ _NEWLINES = re.compile(r"\r\n|\r|\n|\u2028|\u2029")
 # mid-line, where text always lands.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}|#])")
 _BACKTICKS = re.compile(r"`+")
+_ENTITIES = {ord(ch): f"&#{ord(ch)};" for ch in "&<>\"'\\`*_[]{}|#!~^=:+-"}
 
 
 def one_line(value: str) -> str:
@@ -35,10 +36,21 @@ def text(value: Any) -> Markup:
 def code(value: Any) -> Markup:
     """An inline code span that holds any string, backticks and pipes included."""
     raw = one_line(str(value))
+    if "<" in raw:
+        # MkDocs finds anchors by feeding the Markdown source to an HTML parser, which would
+        # take a literal `<script>` in a code span as the start of a script element and miss
+        # every anchor after it: such values become an HTML code element instead.
+        return Markup(f"<code>{_entities(raw)}</code>")
     longest = max((len(m) for m in _BACKTICKS.findall(raw)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if raw.startswith("`") or raw.endswith("`") else ""
     return Markup(f"{fence}{pad}{raw}{pad}{fence}")
+
+
+def _entities(raw: str) -> str:
+    """Markdown still runs inside an inline HTML element, and the table extension splits rows
+    at pipes outside backticks: every character either could act on becomes an entity."""
+    return raw.translate(_ENTITIES)
 
 
 def html(value: Any) -> Markup:
@@ -47,7 +59,10 @@ def html(value: Any) -> Markup:
 
 
 def code_block(value: str, language: str = "") -> Markup:
-    """A fenced code block whose fence no line of the content can close."""
+    """A fenced code block whose fence no line of the content can close. In JSON, `<` is
+    written as its escape `\\u003c` (same value) for the reason given in `code`."""
+    if language == "json":
+        value = value.replace("<", "\\u003c")
     longest = max((len(m) for m in _BACKTICKS.findall(value)), default=0)
     fence = "`" * max(3, longest + 1)
     return Markup(f"{fence}{language}\n{value}\n{fence}")
@@ -62,6 +77,15 @@ _TITLE_BRACKETS = str.maketrans({"<": "\u2039", ">": "\u203a"})
 def yaml_string(value: Any) -> Markup:
     """A title for front matter: one line, as a JSON string (valid YAML), brackets defused."""
     return Markup(json.dumps(one_line(str(value)).translate(_TITLE_BRACKETS), ensure_ascii=False))
+
+
+def js_string(value: Any) -> Markup:
+    """A JavaScript string literal, safe inside an HTML <script> element: no `<`, `>` or `&`
+    that could end the element, and no line separators (json.dumps escapes non-ASCII)."""
+    literal = json.dumps(str(value))
+    for ch in "<>&":
+        literal = literal.replace(ch, f"\\u{ord(ch):04x}")
+    return Markup(literal)
 
 
 def prose(value: str | None) -> Markup:

@@ -1,6 +1,7 @@
-"""The only MkDocs-aware code: generate before every build, and watch data/ when serving.
+"""The only MkDocs-aware code: generate before every build, watch data/ when serving, and give
+mkdocs-autorefs the policies, versions and permission groups that hand-written pages refer to.
 
-Enabled in mkdocs.yml as `plugins: [search, policydocs]`, so plain `mkdocs build` and
+Enabled in mkdocs.yml as `plugins: [search, autorefs, policydocs]`, so plain `mkdocs build` and
 `mkdocs serve` regenerate docs/ from data/ too. Other builders that read mkdocs.yml (zensical)
 skip unknown plugins: run `policydocs generate` before them.
 """
@@ -18,8 +19,9 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import Files
 
-from . import api
+from . import api, xrefs
 from .config import Settings, settings_from
 from .errors import PolicyDocsError
 
@@ -60,6 +62,18 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
             log.warning(str(finding))
         if result.written or result.removed:
             log.info(result.summary())
+
+    def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        """Register cross-reference targets before autorefs resolves references (its on_env runs
+        late): an identifier it cannot resolve is a warning, so `--strict` fails the build."""
+        autorefs = config.plugins.get("autorefs")
+        if autorefs is None:
+            return env
+        for identifier, (path, anchor) in sorted(xrefs.targets(Path(config.docs_dir)).items()):
+            file = files.get_file_from_path(path)
+            if file is not None:
+                autorefs.register_url(identifier, file.url + (f"#{anchor}" if anchor else ""))
+        return env
 
     def on_serve(
         self, server: LiveReloadServer, config: MkDocsConfig, builder: Any

@@ -75,6 +75,12 @@ ServicePrefix = Annotated[
         )
     ),
 ]
+TopicSlug = Annotated[
+    str,
+    _STRICT,
+    _schema(TOPIC_SLUG),
+    AfterValidator(_matching(TOPIC_SLUG, "a page name (expected lowercase letters, digits and -)")),
+]
 Arn = Annotated[
     str,
     _STRICT,
@@ -145,6 +151,11 @@ class Policy(_Model):
         (), description="One group per service prefix the policy uses."
     )
     versions: tuple[Version, ...] = Field(min_length=1, description="Oldest first.")
+    formerly: tuple[PolicyName, ...] = Field(
+        (),
+        description="Names the policy had before: their pages redirect here, and their JSON "
+        "and feed URLs keep working.",
+    )
 
     @property
     def default_arn(self) -> str:
@@ -165,6 +176,9 @@ class Topic(_Model):
         min_length=1, description="Policies covered, in page order."
     )
     updates: Updates = Field(description="The table of updates at the end of the page.")
+    formerly: tuple[TopicSlug, ...] = Field(
+        (), description="Page names the topic had before: their pages redirect here."
+    )
 
 
 SCHEMAS: dict[str, type[_Model]] = {"policy": Policy, "topic": Topic}

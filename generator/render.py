@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import posixpath
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import resources
@@ -18,8 +19,8 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import markup, urls
-from .derive import PolicyFacts, SiteFacts, TopicFacts
+from . import export, markup, urls
+from .derive import SiteFacts
 from .errors import PolicyDocsError
 from .iam.compare import DiffLine
 
@@ -116,6 +117,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "date": aws_date,
     "iso": lambda d: Markup(d.isoformat()),
     "json_block": lambda s: markup.code_block(s, "json"),
+    "js_string": markup.js_string,
     "rfc3339": rfc3339,
     "rfc822": rfc822,
     "month": month_name,
@@ -152,15 +154,35 @@ def environment(options: Options) -> jinja2.Environment:
     env.globals["link"] = _link
     env.globals["urls"] = urls
     env.globals["site_name"] = options.site_name
-    if options.site_url:
-        site_url = options.site_url
 
-        def url(path: str, anchor: str = "") -> Markup:
-            full = urls.absolute(site_url, path, options.directory_urls)
-            return markup.html(full + (f"#{anchor}" if anchor else ""))
+    directory_urls, site_url = options.directory_urls, options.site_url
 
+    def served(path: str, anchor: str = "") -> Markup:
+        """Where `path` is served, relative to the site's root."""
+        return markup.html(_anchored(urls.served_at(path, directory_urls), anchor))
+
+    def url(path: str, anchor: str = "") -> Markup:
+        """The absolute address of `path`: a global only when site_url is set."""
+        return markup.html(_anchored(urls.absolute(site_url or "", path, directory_urls), anchor))
+
+    @jinja2.pass_context
+    def href(context: jinja2.runtime.Context, target: str) -> Markup:
+        """The URL of `target` relative to the page being rendered, for raw HTML links (MkDocs
+        rewrites links to .md files only in Markdown)."""
+        here = urls.served_at(context["page"], directory_urls)
+        return markup.html(urls.between(here, urls.served_at(target, directory_urls)))
+
+    env.globals["served"] = served
+    env.globals["href"] = href
+    # Shown to readers: absolute when site_url is known.
+    env.globals["address"] = url if site_url else served
+    if site_url:
         env.globals["url"] = url
     return env
+
+
+def _anchored(address: str, anchor: str) -> str:
+    return address + (f"#{anchor}" if anchor else "")
 
 
 @jinja2.pass_context
@@ -180,6 +202,7 @@ def pages(site: SiteFacts, sources: dict[str, str], feeds: bool) -> Iterator[Pag
     """Every page of the site. `sources` maps a policy or topic to the data file it came from."""
     yield Page(urls.CATALOGUE, "catalogue.md.jinja", {"site": site})
     yield Page(urls.TOPICS, "topics.md.jinja", {"site": site})
+    yield Page(urls.ABOUT, "about.md.jinja", {"site": site, "feeds": feeds, **examples(site)})
     yield Page(urls.WHATS_NEW, "whats-new.md.jinja", {"site": site, "feeds": feeds})
     if feeds:
         yield from feed_pages(site)
@@ -190,7 +213,7 @@ def pages(site: SiteFacts, sources: dict[str, str], feeds: bool) -> Iterator[Pag
             {
                 "site": site,
                 "policy": policy,
-                "topics": _topics_of(site, policy),
+                "topics": site.topics_of(policy),
                 "source": sources[policy.name],
                 "feeds": feeds,
             },
@@ -231,8 +254,58 @@ def feed_pages(site: SiteFacts) -> Iterator[Page]:
         )
 
 
-def _topics_of(site: SiteFacts, policy: PolicyFacts) -> tuple[TopicFacts, ...]:
-    return tuple(t for t in site.topics if policy in t.policies)
+def examples(site: SiteFacts) -> dict[str, Any]:
+    """What the About page shows its URLs with: a policy with a history and a permission group
+    if there is one, and a topic. None where the site has none."""
+    policies = sorted(site.policies, key=lambda p: (len(p.versions) < 2 or not p.groups, p.name))
+    return {
+        "example": policies[0] if policies else None,
+        "example_topic": site.topics[0] if site.topics else None,
+    }
+
+
+def redirect_pages(site: SiteFacts, directory_urls: bool) -> Iterator[Page]:
+    """A small HTML page at each old address of a renamed policy or topic, sending readers (and
+    the #anchor they asked for) to the new one. Plain files: any builder copies them as they are."""
+    moves = [
+        (urls.policy_page(old), urls.policy_page(p.name), p.name)
+        for p in site.policies
+        for old in p.formerly
+    ]
+    moves += [
+        (urls.topic_page(old), urls.topic_page(t.slug), t.title)
+        for t in site.topics
+        for old in t.formerly
+    ]
+    for old, new, title in moves:
+        path = urls.redirect_file(old, directory_urls)
+        yield Page(
+            path,
+            "redirect.html.jinja",
+            {
+                "to": urls.between(path, urls.served_at(new, directory_urls)),
+                "target": new,
+                "title": title,
+            },
+        )
+
+
+def former_copies(site: SiteFacts, out: dict[str, bytes]) -> Iterator[tuple[str, bytes]]:
+    """A renamed policy's JSON and feeds at its old addresses too: scripts and feed readers fetch
+    them without following an HTML redirect, so they get the same bytes."""
+    for policy in site.policies:
+        files = [urls.policy_document(policy.name, v.id) for v in policy.versions]
+        files += [
+            urls.policy_export(policy.name),
+            urls.policy_atom(policy.name),
+            urls.policy_rss(policy.name),
+        ]
+        new_folder = posixpath.dirname(urls.policy_page(policy.name))
+        for old in policy.formerly:
+            old_folder = posixpath.dirname(urls.policy_page(old))
+            for path in files:
+                if path in out:
+                    yield old_folder + path.removeprefix(new_folder), out[path]
 
 
 def raw_documents(site: SiteFacts) -> Iterator[tuple[str, bytes]]:
@@ -246,6 +319,7 @@ def raw_documents(site: SiteFacts) -> Iterator[tuple[str, bytes]]:
 def assets() -> Iterator[tuple[str, bytes]]:
     base = resources.files("generator") / "assets"
     yield urls.STYLESHEET, (base / "policydocs.css").read_bytes()
+    yield urls.SCRIPT, (base / "policydocs.js").read_bytes()
 
 
 def render_all(site: SiteFacts, sources: dict[str, str], options: Options) -> dict[str, bytes]:
@@ -253,7 +327,11 @@ def render_all(site: SiteFacts, sources: dict[str, str], options: Options) -> di
     out: dict[str, bytes] = {}
     for page in pages(site, sources, feeds=options.site_url is not None):
         out[page.path] = render_page(env, page).encode()
+    for page in redirect_pages(site, options.directory_urls):
+        out[page.path] = render_page(env, page).encode()
     out.update(raw_documents(site))
+    out.update(export.exports(site, options.site_url, options.directory_urls))
+    out.update(former_copies(site, out))
     out.update(assets())
     return out
 

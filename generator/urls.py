@@ -1,7 +1,10 @@
 """Where every generated file lives under docs/: the site's URL scheme, in one place.
 
 Paths are relative to docs/. With MkDocs' default `use_directory_urls`, `policies/X/index.md`
-is served at `policies/X/` and `topics/x.md` at `topics/x/`.
+is served at `policies/X/` and `topics/x.md` at `topics/x/`. Anchors are data: a version id
+(`#v3`) or a service prefix (`#lambda`) on a policy page, a policy name on a topic page. The
+README's "Links" section and the generated About page document this scheme for readers: a change
+here breaks links people keep elsewhere.
 """
 
 from __future__ import annotations
@@ -14,9 +17,13 @@ WHATS_NEW = "updates/index.md"
 SITE_ATOM = "updates/feed.xml"
 SITE_RSS = "updates/rss.xml"
 STYLESHEET = "assets/policydocs/policydocs.css"
+SCRIPT = "assets/policydocs/policydocs.js"
+ABOUT = "about/index.md"
+POLICY_INDEX = "policies/index.json"
+EXPORT_FORMAT = 1  # the "format" key of the JSON exports; raised only for incompatible changes
 
 # Folders the generator owns: it writes only here, and only files listed in its manifest.
-OWNED = ("policies", "topics", "updates", "assets/policydocs")
+OWNED = ("policies", "topics", "updates", "about", "assets/policydocs")
 
 
 def policy_page(name: str) -> str:
@@ -35,8 +42,41 @@ def policy_rss(name: str) -> str:
     return f"policies/{name}/rss.xml"
 
 
+def policy_export(name: str) -> str:
+    return f"policies/{name}/index.json"
+
+
 def topic_page(slug: str) -> str:
     return f"topics/{slug}.md"
+
+
+def redirect_file(page: str, directory_urls: bool = True) -> str:
+    """The HTML file that answers at the URL of `page`: where a redirect page for it goes."""
+    served = served_at(page, directory_urls)
+    return served + "index.html" if served.endswith("/") or not served else served
+
+
+def between(source: str, target: str) -> str:
+    """The relative URL from the URL path `source` to the URL path `target` (both as returned
+    by `served_at`), as a browser resolves it: `policies/A/` -> `policies/B/` is `../B/`."""
+    base = source if not source or source.endswith("/") else posixpath.dirname(source)
+    rel = posixpath.relpath("/" + target, "/" + base)
+    if target and not target.endswith("/"):
+        return rel
+    return "./" if rel == "." else rel + "/"
+
+
+# Cross-reference identifiers that hand-written pages use with mkdocs-autorefs, e.g.
+# `[the S3 permissions][policy:AmazonS3ReadOnlyAccess#s3]`. Neither `:` nor `#` can appear in a
+# heading's id made from its text, so they never collide with the anchors autorefs finds itself.
+
+
+def xref_policy(name: str, anchor: str = "") -> str:
+    return f"policy:{name}" + (f"#{anchor}" if anchor else "")
+
+
+def xref_topic(slug: str) -> str:
+    return f"topic:{slug}"
 
 
 def relative(source: str, target: str) -> str:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import pairwise
+from typing import TypeVar
 
 from .findings import Finding, Severity
 from .load import LoadedPolicy, LoadedTopic, Site
@@ -51,6 +52,81 @@ def _unique_names(site: Site) -> Iterator[Finding]:
             )
         else:
             seen[key] = policy
+
+
+def _former_names(site: Site) -> Iterator[Finding]:
+    """Old names get redirect pages in the new name's place: each must be free for that, letter
+    case aside, as folders named after them are on macOS and Windows."""
+    owners = {p.data.name.lower(): p for p in site.policies}
+    return _former(
+        site.policies, str.lower, lambda old, p, claimed: _taken_name(old, p, owners, claimed)
+    )
+
+
+def _former_slugs(site: Site) -> Iterator[Finding]:
+    owners = {t.slug: t for t in site.topics}
+    return _former(site.topics, str, lambda old, t, claimed: _taken_slug(old, t, owners, claimed))
+
+
+Owner = TypeVar("Owner", LoadedPolicy, LoadedTopic)
+
+
+def _former(
+    owners: Iterable[Owner],
+    key: Callable[[str], str],
+    taken: Callable[[str, Owner, dict[str, Owner]], str | None],
+) -> Iterator[Finding]:
+    """A finding for each `formerly` entry that `taken` refuses, given the entries seen so far."""
+    claimed: dict[str, Owner] = {}
+    for owner in owners:
+        for i, old in enumerate(owner.data.formerly):
+            problem = taken(old, owner, claimed)
+            if problem:
+                yield owner.source.finding(("formerly", i), problem)
+            claimed.setdefault(key(old), owner)
+
+
+def _taken_name(
+    old: str,
+    policy: LoadedPolicy,
+    owners: dict[str, LoadedPolicy],
+    claimed: dict[str, LoadedPolicy],
+) -> str | None:
+    key = old.lower()
+    if key == policy.data.name.lower():
+        return f"'{old}' is this policy's own name"
+    if key in owners:
+        owner = owners[key]
+        if old == owner.data.name:
+            return f"'{old}' is the name of the policy '{old}' ({owner.file})"
+        return (
+            f"'{old}' differs from the policy '{owner.data.name}' ({owner.file}) "
+            "only in letter case"
+        )
+    if key in claimed and claimed[key] is policy:
+        return f"'{old}' is listed twice"
+    if key in claimed:
+        other = claimed[key]
+        return f"'{old}' is already a former name of '{other.data.name}' ({other.file})"
+    return None
+
+
+def _taken_slug(
+    old: str, topic: LoadedTopic, owners: dict[str, LoadedTopic], claimed: dict[str, LoadedTopic]
+) -> str | None:
+    if old == topic.slug:
+        return f"'{old}' is this topic's own page name"
+    if old == "index":
+        return "'index' is the name of the list of topics"
+    if old in owners:
+        return f"'{old}' is the page name of another topic ({owners[old].source.file})"
+    if old in claimed and claimed[old] is topic:
+        return f"'{old}' is listed twice"
+    if old in claimed:
+        return (
+            f"'{old}' is already a former page name of another topic ({claimed[old].source.file})"
+        )
+    return None
 
 
 def _topics(site: Site) -> Iterator[Finding]:
@@ -168,7 +244,12 @@ def _prose(policy: LoadedPolicy) -> Iterator[Finding]:
         )
 
 
-SITE_CHECKS: tuple[Callable[[Site], Iterator[Finding]], ...] = (_unique_names, _topics)
+SITE_CHECKS: tuple[Callable[[Site], Iterator[Finding]], ...] = (
+    _unique_names,
+    _topics,
+    _former_names,
+    _former_slugs,
+)
 POLICY_CHECKS: tuple[Callable[[LoadedPolicy], Iterator[Finding]], ...] = (
     _arn,
     _version_ids,

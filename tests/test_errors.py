@@ -37,6 +37,16 @@ GOOD_DOCUMENT = """\
 }
 """
 
+OTHER = "data/policies/OtherPolicy.yaml"
+OTHER_POLICY = GOOD_POLICY.replace("name: ExamplePolicy", "name: OtherPolicy")
+TOPIC = """\
+title: Example
+policies:
+  - ExamplePolicy
+updates:
+  title: Updates
+"""
+
 # (case, files to write, the exact lines `check` prints before its summary line)
 CASES: list[tuple[str, dict[str, str], list[str]]] = [
     (
@@ -275,6 +285,66 @@ updates:
         [
             f"{POLICY}:6:14: permissions[1].service: the policy (v1) does not use the service "
             "'ec2' (expected one of: s3)",
+        ],
+    ),
+    (
+        "former name is the policy's own",
+        {POLICY: GOOD_POLICY + "formerly: [ExamplePolicy]\n"},
+        [f"{POLICY}:9:12: formerly[0]: 'ExamplePolicy' is this policy's own name"],
+    ),
+    (
+        "former names: invalid, taken, twice, another's",
+        {
+            POLICY: GOOD_POLICY + "formerly: [Old, Bad/Name]\n",
+            OTHER: OTHER_POLICY + "formerly: [ExamplePolicy, examplepolicy, OLD, Older, older]\n",
+            "data/policies/OtherPolicy/v1.json": GOOD_DOCUMENT,
+        },
+        [
+            f"{POLICY}:9:17: formerly[1]: 'Bad/Name' is not a valid IAM policy name (1-128 "
+            "letters, digits and _+=,.@-)",
+        ],
+    ),
+    (
+        "former names taken by a policy or another former name",
+        {
+            POLICY: GOOD_POLICY + "formerly: [Old]\n",
+            OTHER: OTHER_POLICY + "formerly: [ExamplePolicy, examplepolicy, OLD, Older, older]\n",
+            "data/policies/OtherPolicy/v1.json": GOOD_DOCUMENT,
+        },
+        [
+            f"{OTHER}:9:12: formerly[0]: 'ExamplePolicy' is the name of the policy "
+            f"'ExamplePolicy' ({POLICY})",
+            f"{OTHER}:9:27: formerly[1]: 'examplepolicy' differs from the policy "
+            f"'ExamplePolicy' ({POLICY}) only in letter case",
+            f"{OTHER}:9:42: formerly[2]: 'OLD' is already a former name of 'ExamplePolicy' "
+            f"({POLICY})",
+            f"{OTHER}:9:54: formerly[4]: 'older' is listed twice",
+        ],
+    ),
+    (
+        "former topic page names",
+        {
+            "data/topics/example.yaml": TOPIC + "formerly: [example, index, other, Old_Page]\n",
+            "data/topics/other.yaml": TOPIC,
+        },
+        [
+            "data/topics/example.yaml:6:35: formerly[3]: 'Old_Page' is not a page name "
+            "(expected lowercase letters, digits and -)",
+        ],
+    ),
+    (
+        "former topic page names taken",
+        {
+            "data/topics/example.yaml": TOPIC + "formerly: [example, index, other, old]\n",
+            "data/topics/other.yaml": TOPIC + "formerly: [old]\n",
+        },
+        [
+            "data/topics/example.yaml:6:12: formerly[0]: 'example' is this topic's own page name",
+            "data/topics/example.yaml:6:21: formerly[1]: 'index' is the name of the list of topics",
+            "data/topics/example.yaml:6:28: formerly[2]: 'other' is the page name of another "
+            "topic (data/topics/other.yaml)",
+            "data/topics/other.yaml:6:12: formerly[0]: 'old' is already a former page name of "
+            "another topic (data/topics/example.yaml)",
         ],
     ),
     (

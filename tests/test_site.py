@@ -36,7 +36,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def page(site: Path, path: str) -> BeautifulSoup:
     html = BeautifulSoup((site / path / "index.html").read_text(encoding="utf-8"), "html.parser")
-    for permalink in html.select("a.headerlink"):
+    for permalink in html.select("a.headerlink, a.policydocs-permalink"):
         permalink.decompose()
     return html
 

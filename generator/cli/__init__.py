@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from ..errors import PolicyDocsError
-from . import build, check, diff, generate, schema, serve
+from . import build, check, diff, generate, links, schema, serve
 
-COMMANDS: tuple[ModuleType, ...] = (build, generate, check, serve, diff, schema)
+COMMANDS: tuple[ModuleType, ...] = (build, generate, check, serve, diff, links, schema)
 
 
 def parser() -> argparse.ArgumentParser:
