@@ -24,7 +24,9 @@ from .errors import PolicyDocsError, UsageError
 from .findings import Finding, Severity, ValidationFailed, is_fatal, sort_findings
 
 if TYPE_CHECKING:
+    from .iam.access import Effective
     from .iam.diff import Diff
+    from .iam.document import PolicyDocument
     from .load import LoadedPolicy, Site
 
 # The modules that read, check and render data are imported where they are used: a run with
@@ -218,20 +220,26 @@ def _swap(staging: Path, site_dir: Path) -> None:
 
 @dataclass(frozen=True)
 class VersionDiff:
-    """What changed in one policy between two of its versions."""
+    """What changed in one policy between two of its versions: the records of what the
+    documents say, and what that means in concrete actions."""
 
     policy: str
     old: str
     new: str
     diff: Diff
+    effective: Effective
+    in_effect: str | None  # the sentence, when it says more than the records
 
     def to_json(self) -> dict[str, Any]:
-        """The stable format for scripts: {"policy", "from", "to", "changes": [records]}."""
+        """The stable format for scripts: {"policy", "from", "to", "changes": [records],
+        "effective": [records], "in_effect": sentence or null}."""
         return {
             "policy": self.policy,
             "from": self.old,
             "to": self.new,
             "changes": self.diff.to_json(),
+            "effective": self.effective.to_json(),
+            "in_effect": self.in_effect,
         }
 
 
@@ -251,7 +259,20 @@ def diff(
     for version in (old, new):
         if version not in policy.documents:
             raise UsageError(f"{name} has no version '{version}' (it has {', '.join(ids)})")
-    return VersionDiff(name, old, new, diff_documents(policy.documents[old], policy.documents[new]))
+    before, after = policy.documents[old], policy.documents[new]
+    return _version_diff(name, old, new, diff_documents(before, after), before, after)
+
+
+def _version_diff(
+    name: str, old: str, new: str, diff: Diff, before: PolicyDocument, after: PolicyDocument
+) -> VersionDiff:
+    from .iam.access import access, effective, literal_matches
+    from .iam.catalog import catalog
+
+    was, now = access(before, catalog()), access(after, catalog())
+    changed = effective(was, now)
+    repeats = not diff or literal_matches(was, now, diff)
+    return VersionDiff(name, old, new, diff, changed, None if repeats else changed.sentence())
 
 
 def _find_policy(site: Site, name: str) -> LoadedPolicy:

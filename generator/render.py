@@ -103,6 +103,20 @@ def diff_lines(lines: tuple[DiffLine, ...]) -> Markup:
     )
 
 
+def access_levels(counts: dict[Any, int]) -> Markup:
+    """`{Write: 9, Read: 4}` -> `Write 9 · Read 4`, most powerful level first."""
+    return Markup(" · ".join(f"{markup.html(level)} {n:,}" for level, n in counts.items()))
+
+
+def number(value: int) -> Markup:
+    return Markup(f"{value:,}")
+
+
+def counted(value: int, noun: str, plural: str | None = None) -> Markup:
+    """`counted(3, "action")` -> `3 actions`; `counted(3, "policy", "policies")`."""
+    return Markup(f"{value:,} {noun if value == 1 else plural or noun + 's'}")
+
+
 def month_name(value: dt.date) -> Markup:
     return Markup(f"{MONTHS[value.month - 1]} {value.year}")
 
@@ -121,6 +135,9 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "rfc3339": rfc3339,
     "rfc822": rfc822,
     "month": month_name,
+    "levels": access_levels,
+    "number": number,
+    "counted": counted,
     "diff_lines": diff_lines,
     "ym": lambda d: Markup(f"{d.year:04d}-{d.month:02d}"),
 }
@@ -224,6 +241,9 @@ def pages(site: SiteFacts, sources: dict[str, str], feeds: bool) -> Iterator[Pag
             "topic.md.jinja",
             {"site": site, "topic": topic, "source": sources[f"topic:{topic.slug}"]},
         )
+    yield Page(urls.SERVICES, "services.md.jinja", {"site": site})
+    for use in site.services:
+        yield Page(urls.service_page(use.prefix), "service.md.jinja", {"site": site, "use": use})
 
 
 SITE_FEED_ENTRIES = 100
@@ -256,11 +276,12 @@ def feed_pages(site: SiteFacts) -> Iterator[Page]:
 
 def examples(site: SiteFacts) -> dict[str, Any]:
     """What the About page shows its URLs with: a policy with a history and a permission group
-    if there is one, and a topic. None where the site has none."""
+    if there is one, a topic, and a service. None where the site has none."""
     policies = sorted(site.policies, key=lambda p: (len(p.versions) < 2 or not p.groups, p.name))
     return {
         "example": policies[0] if policies else None,
         "example_topic": site.topics[0] if site.topics else None,
+        "example_service": next((s for s in site.services if s.actions), None),
     }
 
 

@@ -20,10 +20,12 @@ STYLESHEET = "assets/policydocs/policydocs.css"
 SCRIPT = "assets/policydocs/policydocs.js"
 ABOUT = "about/index.md"
 POLICY_INDEX = "policies/index.json"
+SERVICES = "services/index.md"
+SERVICE_INDEX = "services/index.json"
 EXPORT_FORMAT = 1  # the "format" key of the JSON exports; raised only for incompatible changes
 
 # Folders the generator owns: it writes only here, and only files listed in its manifest.
-OWNED = ("policies", "topics", "updates", "about", "assets/policydocs")
+OWNED = ("policies", "topics", "services", "updates", "about", "assets/policydocs")
 
 
 def policy_page(name: str) -> str:
@@ -44,6 +46,19 @@ def policy_rss(name: str) -> str:
 
 def policy_export(name: str) -> str:
     return f"policies/{name}/index.json"
+
+
+def service_page(prefix: str) -> str:
+    return f"services/{prefix}/index.md"
+
+
+def service_export(prefix: str) -> str:
+    return f"services/{prefix}/index.json"
+
+
+def service_actions(prefix: str) -> str:
+    """The anchor of a service's table of actions on a policy page: `#actions-s3`."""
+    return f"actions-{prefix}"
 
 
 def topic_page(slug: str) -> str:

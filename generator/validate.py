@@ -8,6 +8,7 @@ from itertools import pairwise
 from typing import TypeVar
 
 from .findings import Finding, Severity
+from .lint import lint
 from .load import LoadedPolicy, LoadedTopic, Site
 from .model import arn_name
 
@@ -255,6 +256,7 @@ POLICY_CHECKS: tuple[Callable[[LoadedPolicy], Iterator[Finding]], ...] = (
     _version_ids,
     _permission_groups,
     _prose,
+    lint,
 )
 HISTORY_CHECKS: tuple[Callable[[LoadedPolicy], Iterator[Finding]], ...] = (
     _dates,

@@ -126,7 +126,11 @@ def _search(page: Page, query: str) -> list[str]:
     page.keyboard.type(query)  # Material searches on key events, not on a filled value
     results = page.locator(".md-search-result__item")
     expect(results.first).to_be_visible()
-    return [str(a.get_attribute("href")) for a in page.locator(".md-search-result__link").all()]
+    # Read in one step: Material keeps rendering results while the list is read item by item.
+    hrefs: list[str] = page.eval_on_selector_all(
+        ".md-search-result__link", "links => links.map(a => a.getAttribute('href'))"
+    )
+    return hrefs
 
 
 def test_search_finds_a_policy_by_name(page: Page) -> None:

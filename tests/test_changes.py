@@ -65,6 +65,18 @@ def test_diff_json_of_pipelines_v2_v3_lists_exactly_the_changes(bundled: Path, c
                 for action in ("RunJobFlow", "DescribeCluster", "TerminateJobFlows", "ListSteps")
             ),
         ],
+        # What the version allows that v2 did not, in concrete actions with their access level:
+        # here exactly the four actions named, so no "in effect" sentence repeats them.
+        "effective": [
+            {"kind": "allowed", "action": f"elasticmapreduce:{action}", "access": level}
+            for action, level in (
+                ("DescribeCluster", "Read"),
+                ("ListSteps", "Read"),
+                ("RunJobFlow", "Write"),
+                ("TerminateJobFlows", "Write"),
+            )
+        ],
+        "in_effect": None,
     }
 
 

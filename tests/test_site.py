@@ -60,15 +60,24 @@ def test_topic_page_carries_the_seed_content(site: Path) -> None:
     assert "These AWS managed policies add permissions required to use SageMaker Pipelines." in body
     assert "The policy is added to the AmazonSageMaker-ExecutionRole" in body
     details = article.find(id="permissions-AmazonSageMakerPipelinesIntegrations")
-    bullets = [text(li) for li in details.find_next("ul").find_all("li")]
-    assert [b.split(" – ")[0] for b in bullets] == [
+    items = details.find_next("ul").find_all("li")
+    assert [text(li.find("code")) for li in items] == [
         "elasticmapreduce",
         "events",
         "iam",
         "lambda",
         "sqs",
     ]
-    assert bullets[2] == "iam – Pass an IAM role to AWS Lambda, Amazon EMR, and Amazon EC2."
+    bullets = [" ".join(li.get_text().split()) for li in items]
+    assert bullets[2] == (
+        "iam (AWS Identity and Access Management (IAM)) – "
+        "Pass an IAM role to AWS Lambda, Amazon EMR, and Amazon EC2."
+    )
+    service_name = items[0].find("a")
+    assert service_name is not None and text(service_name) == "Amazon Elastic MapReduce"
+    assert service_name["href"] == (
+        "../../policies/AmazonSageMakerPipelinesIntegrations/#actions-elasticmapreduce"
+    )
     document = json.loads(details.find_next("pre").get_text())
     expected = json.loads(
         (ROOT / "data/policies/AmazonSageMakerPipelinesIntegrations/v3.json").read_text()
@@ -97,7 +106,21 @@ def test_policy_page_has_details_tables_json_and_history(site: Path) -> None:
     }
     for service in ("elasticmapreduce", "events", "iam", "lambda", "sqs"):
         assert article.find(id=service) is not None
-    statements = rows(article.find(id="permissions").find_next("table"))
+    assert text(article.find(id="permissions").find_next("p")).startswith(
+        "Version v3 allows 18 actions of 5 services: Write 13 · Read 5."
+    )
+    emr = rows(article.find(id="actions-elasticmapreduce").find_next("table"))
+    assert [r[:2] for r in emr] == [
+        ["elasticmapreduce:AddJobFlowSteps", "Write"],
+        ["elasticmapreduce:CancelSteps", "Write"],
+        ["elasticmapreduce:DescribeStep", "Read"],
+        ["elasticmapreduce:RunJobFlow", "Write"],
+        ["elasticmapreduce:DescribeCluster", "Read"],
+        ["elasticmapreduce:TerminateJobFlows", "Write"],
+        ["elasticmapreduce:ListSteps", "Read"],
+    ]
+    assert emr[3][2:] == ["Grants permission to create and launch a cluster (job flow)", "Allow #5"]
+    statements = rows(article.find(id="statements").find_next("table"))
     assert len(statements) == 5
     assert statements[2][:3] == ["#3", "Allow", "iam:PassRole"]
     assert "ec2.amazonaws.com" in statements[2][4]

@@ -40,12 +40,17 @@ def run(args: argparse.Namespace) -> int:
 def as_text(result: api.VersionDiff) -> str:
     lines = [f"{result.policy} {result.old} -> {result.new}"]
     lines += [change.text() for change in result.diff.changes]
-    return "\n".join([*lines, "", result.diff.sentence()])
+    lines += ["", result.diff.sentence()]
+    if result.in_effect:
+        lines += [result.in_effect, "", result.effective.text()]
+    return "\n".join(lines)
 
 
 def as_markdown(result: api.VersionDiff) -> str:
     title = f"### {markup.text(result.policy)}: {result.old} → {result.new}"
     body = [title, "", str(markup.text(result.diff.sentence()))]
+    if result.in_effect:
+        body[-1] += " " + str(markup.text(result.in_effect))
     if result.diff:
         body += ["", result.diff.markdown()]
     return "\n".join(body)
