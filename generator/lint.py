@@ -11,6 +11,7 @@ lists them).
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from .iam.access import Access, Entry, access
 from .iam.catalog import Catalog, catalog
 from .iam.document import PolicyDocument
 from .load import LoadedPolicy
-from .source import Located, Path_, locate_json
+from .source import Located, Path_, dotted, locate_json
 
 WARNING = Severity.WARNING
 
@@ -41,7 +42,19 @@ class _Document:
             self._located = locate_json(self.document.text or "", file)
         return self._located
 
-    def finding(self, path: Path_, message: str, severity: Severity) -> Finding:
+    def finding(
+        self, path: Path_, message: str, severity: Severity, value: str | None = None
+    ) -> Finding:
+        """A finding at `path`; a `value` written once in the file is found by searching for
+        it, which spares locating every value of a large document."""
+        text = self.document.text or ""
+        written = json.dumps(value, ensure_ascii=False) if value else None
+        if written and text.count(written) == 1:
+            offset = text.index(written)
+            line = text.count("\n", 0, offset) + 1
+            column = offset - text.rfind("\n", 0, offset)
+            file = self.policy.document_files[self.policy.data.versions[-1].id]
+            return Finding(file, line, column, dotted(path), message, severity)
         return self.located.finding(path, message, severity=severity)
 
 
@@ -68,7 +81,7 @@ def _unknown_entries(doc: _Document, granted: Access, known: Catalog) -> Iterato
     for entry in granted.unknown():
         if entry.text.lower() not in accepted:
             path = paths.get((entry.statement.position, entry.negated, entry.text), ())
-            yield doc.finding(path, _unknown(entry, known), _severity(doc.policy))
+            yield doc.finding(path, _unknown(entry, known), _severity(doc.policy), entry.text)
     yield from _stale_unlisted(doc.policy, granted)
 
 
@@ -118,7 +131,8 @@ def _unknown(entry: Entry, known: Catalog) -> str:
         close = difflib.get_close_matches(prefix.lower(), known.prefixes, n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         return f"'{entry.text}': no service has the prefix '{prefix}'{hint}"
-    names = [a.name for a in service.actions]
+    # Typos keep the first letter; comparing with those names only keeps this cheap.
+    names = [a.name for a in service.actions if a.name[:1].lower() == name[:1].lower()]
     close = difflib.get_close_matches(name, names, n=1, cutoff=0.8)
     hint = f" (did you mean '{prefix}:{close[0]}'?)" if close else ""
     return f"'{entry.text}' matches no action of {service.name}{hint}"
