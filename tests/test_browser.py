@@ -7,6 +7,7 @@ import functools
 import http.server
 import json
 import os
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -171,6 +172,28 @@ def test_pages_load_without_console_errors(page: Page) -> None:
         "updates/",
         "topics/sagemaker-pipelines/",
         "policies/AdministratorAccess/",
+        "services/",
+        "services/iam/",
     ):
         page.goto(path)
         expect(page.locator("article h1").first).to_be_visible()
+
+
+def test_a_wildcard_opens_to_the_actions_it_matches(page: Page) -> None:
+    page.goto("policies/AmazonS3ReadOnlyAccess/#actions-s3")
+    row = page.locator("tr", has=page.locator("code", has_text="s3:List*")).first
+    expect(row).to_contain_text("actions")
+    listing = row.locator("details")
+    expect(listing.locator("p")).to_be_hidden()
+    listing.locator("summary").click()
+    expect(listing.locator("p")).to_contain_text("ListBucket")
+
+
+def test_a_link_to_an_action_of_a_service_lands_on_its_row(page: Page) -> None:
+    page.goto("services/iam/#PassRole")
+    row = page.locator("tr:has(#PassRole)")
+    expect(row).to_be_in_viewport()
+    expect(row).to_contain_text("Grants permission to pass a role to a service")
+    named = row.locator("a", has_text=PIPELINES)
+    named.click()
+    expect(page).to_have_url(re.compile(f"/policies/{PIPELINES}/$"))
