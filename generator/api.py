@@ -266,12 +266,12 @@ def diff(
 def _version_diff(
     name: str, old: str, new: str, diff: Diff, before: PolicyDocument, after: PolicyDocument
 ) -> VersionDiff:
-    from .iam.access import access, effective, literal_matches
+    from .iam.access import access, effective, literal_matches, touches_actions
     from .iam.catalog import catalog
 
     was, now = access(before, catalog()), access(after, catalog())
     changed = effective(was, now)
-    repeats = not diff or literal_matches(was, now, diff)
+    repeats = not touches_actions(diff) or literal_matches(was, now, diff)
     return VersionDiff(name, old, new, diff, changed, None if repeats else changed.sentence())
 
 

