@@ -45,7 +45,7 @@ class Checked:
         versions = sum(len(p.data.versions) for p in self.site.policies)
         topics = len(self.site.topics)
         problems = (
-            f"{len(self.findings)} warning" + ("s" if len(self.findings) != 1 else "")
+            f"{len(self.findings):,} warning" + ("s" if len(self.findings) != 1 else "")
             if self.findings
             else "no problems"
         )
