@@ -95,6 +95,11 @@ class PolicyFacts:
     def formerly(self) -> tuple[str, ...]:
         return self.data.formerly
 
+    @property
+    def deprecated(self) -> dt.date | None:
+        """When the policy was found withdrawn; None while it is published."""
+        return self.data.deprecated
+
 
 def policy_type(arn: str) -> str:
     """How AWS's reference names the type of a policy, from its ARN."""

@@ -156,6 +156,11 @@ class Policy(_Model):
         description="Names the policy had before: their pages redirect here, and their JSON "
         "and feed URLs keep working.",
     )
+    deprecated: Date | None = Field(
+        None,
+        description="Date the policy was found withdrawn (its source no longer lists it). Its "
+        "page says so and stays, with its history.",
+    )
 
     @property
     def default_arn(self) -> str:
