@@ -5,6 +5,7 @@ Adapters (the CLI, the MkDocs plugin) call these functions and nothing deeper.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import gc
 import os
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
     from .iam.access import Effective
     from .iam.diff import Diff
     from .iam.document import PolicyDocument
+    from .importers.merge import Plan
+    from .importers.records import Source
     from .load import LoadedPolicy, Site
 
 # The modules that read, check and render data are imported where they are used: a run with
@@ -47,7 +50,7 @@ class Checked:
         versions = sum(len(p.data.versions) for p in self.site.policies)
         topics = len(self.site.topics)
         problems = (
-            f"{len(self.findings)} warning" + ("s" if len(self.findings) != 1 else "")
+            f"{len(self.findings):,} warning" + ("s" if len(self.findings) != 1 else "")
             if self.findings
             else "no problems"
         )
@@ -282,3 +285,57 @@ def _find_policy(site: Site, name: str) -> LoadedPolicy:
     close = difflib.get_close_matches(name, list(names), n=1)
     hint = f" (did you mean '{close[0]}'?)" if close else ""
     raise UsageError(f"unknown policy '{name}'{hint}")
+
+
+@dataclass(frozen=True)
+class Imported:
+    """What an import wrote (or, in a dry run, would write) and what it has to say."""
+
+    plan: Plan
+    dry_run: bool
+    root: Path
+
+    @property
+    def notes(self) -> list[str]:
+        """Conflicts, replaced documents, dates to review, missing policies: one per line."""
+        return self.plan.notes
+
+    @property
+    def conflicts(self) -> int:
+        return self.plan.conflicts
+
+    def planned(self) -> list[str]:
+        """One line per file, e.g. `add v4 to data/policies/X.yaml`."""
+        return [f"{w.what} {_relative(self.root, w.path)}" for w in self.plan.writes]
+
+    def summary(self) -> str:
+        return self.plan.summary(self.dry_run)
+
+
+def import_policies(
+    settings: Settings,
+    source: Source,
+    *,
+    force: bool = False,
+    dry_run: bool = False,
+    mark_missing: bool = False,
+    today: dt.date | None = None,
+) -> Imported:
+    """Add the source's policies and versions that data/ lacks, without rewriting anything
+    people wrote; raise ImportRefused, writing nothing, if any record or file forbids it."""
+    from .importers import merge
+
+    options = merge.Options(force=force, mark_missing=mark_missing)
+    if today is not None:
+        options = merge.Options(force=force, mark_missing=mark_missing, today=today)
+    plan = merge.plan(settings.root, settings.data_dir, source, options)
+    if not dry_run:
+        merge.apply(plan)
+    return Imported(plan, dry_run, settings.root)
+
+
+def _relative(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()

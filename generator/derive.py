@@ -127,6 +127,11 @@ class PolicyFacts:
     def formerly(self) -> tuple[str, ...]:
         return self.data.formerly
 
+    @property
+    def deprecated(self) -> dt.date | None:
+        """When the policy was found withdrawn; None while it is published."""
+        return self.data.deprecated
+
 
 @dataclass(frozen=True)
 class GroupFacts:

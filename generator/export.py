@@ -10,6 +10,7 @@ either way, resolving them against the export's own address (`urljoin`) gives th
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -82,6 +83,7 @@ def _summary(policy: PolicyFacts, at: Addresses) -> dict[str, Any]:
         "created": policy.created.isoformat(),
         "edited": policy.edited.isoformat(),
         "default_version": policy.latest.id,
+        "deprecated": _date(policy.deprecated),
         "versions": [v.id for v in policy.versions],
         "services": list(policy.services),
         "formerly": list(policy.formerly),
@@ -102,6 +104,7 @@ def policy_record(site: SiteFacts, policy: PolicyFacts, at: Addresses) -> dict[s
         "created": policy.created.isoformat(),
         "edited": policy.edited.isoformat(),
         "default_version": policy.latest.id,
+        "deprecated": _date(policy.deprecated),
         "services": list(policy.services),
         "permissions": [
             {"service": g.service, "summary": g.summary, "url": at.of(page, g.service)}
@@ -113,6 +116,10 @@ def policy_record(site: SiteFacts, policy: PolicyFacts, at: Addresses) -> dict[s
         "feeds": _feeds(policy, at),
         "versions": [_version(version, at) for version in policy.versions],
     }
+
+
+def _date(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
 
 
 def _topic(topic: TopicFacts, policy: PolicyFacts, at: Addresses) -> dict[str, Any]:

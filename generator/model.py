@@ -161,6 +161,11 @@ class Policy(_Model):
         description="Entries of the latest version that the Service Authorization Reference "
         "does not list (yet), accepted as written instead of reported as typos.",
     )
+    deprecated: Date | None = Field(
+        None,
+        description="Date the policy was found withdrawn (its source no longer lists it). Its "
+        "page says so and stays, with its history.",
+    )
 
     @property
     def default_arn(self) -> str:

@@ -12,9 +12,18 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from ..errors import PolicyDocsError
-from . import build, check, diff, generate, links, schema, serve
+from . import build, check, diff, generate, import_, links, schema, serve
 
-COMMANDS: tuple[ModuleType, ...] = (build, generate, check, serve, diff, links, schema)
+COMMANDS: tuple[ModuleType, ...] = (
+    build,
+    generate,
+    check,
+    serve,
+    diff,
+    links,
+    schema,
+    import_,
+)
 
 
 def parser() -> argparse.ArgumentParser:
