@@ -8,6 +8,7 @@ skip unknown plugins: run `policydocs generate` before them.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from pathlib import Path
@@ -21,7 +22,7 @@ from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import Files
 
-from . import api, xrefs
+from . import api, search, urls, xrefs
 from .config import Settings, settings_from
 from .errors import PolicyDocsError
 
@@ -74,6 +75,16 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
             if file is not None:
                 autorefs.register_url(identifier, file.url + (f"#{anchor}" if anchor else ""))
         return env
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        """Add the entries of the pages kept out of the theme's search (generator/search.py)."""
+        site = Path(config.site_dir)
+        extra = site / urls.SEARCH_ENTRIES
+        index = site / "search" / "search_index.json"
+        if extra.is_file() and index.is_file():
+            merged = search.merge(json.loads(index.read_bytes()), json.loads(extra.read_bytes()))
+            index.write_text(json.dumps(merged, ensure_ascii=False, separators=(",", ":")))
+        extra.unlink(missing_ok=True)
 
     def on_serve(
         self, server: LiveReloadServer, config: MkDocsConfig, builder: Any

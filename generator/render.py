@@ -19,7 +19,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import export, markup, urls
+from . import export, markup, search, urls
 from .derive import SiteFacts
 from .errors import PolicyDocsError
 from .iam.compare import DiffLine
@@ -354,6 +354,7 @@ def render_all(site: SiteFacts, sources: dict[str, str], options: Options) -> di
     out.update(export.exports(site, options.site_url, options.directory_urls))
     out.update(former_copies(site, out))
     out.update(assets())
+    out[urls.SEARCH_ENTRIES] = search.encode(search.entries(site, options.directory_urls))
     return out
 
 

@@ -58,10 +58,10 @@ def test_generation_is_deterministic(bundled: Path, tmp_path: Path, cli: Runner)
 
 def test_second_run_writes_nothing(bundled: Path, cli: Runner) -> None:
     first = cli(bundled, "generate")
-    assert first.stdout == "docs: 80 written, 0 removed, 0 unchanged\n"
+    assert first.stdout == "docs: 81 written, 0 removed, 0 unchanged\n"
     mtimes = {p: p.stat().st_mtime_ns for p in (bundled / "docs").rglob("*")}
     second = cli(bundled, "generate")
-    assert second.stdout == "docs: 0 written, 0 removed, 80 unchanged\n"
+    assert second.stdout == "docs: 0 written, 0 removed, 81 unchanged\n"
     assert {p: p.stat().st_mtime_ns for p in (bundled / "docs").rglob("*")} == mtimes
 
 
@@ -75,8 +75,9 @@ def test_a_new_version_rewrites_only_what_depends_on_it(bundled: Path, cli: Runn
     result = cli(bundled, "generate")
     assert result.status == 0
     # The policy's page, JSON, document and feeds; the catalogue, What's new and the site feeds;
-    # the About page (its examples); the IAM service page and JSON (a newly named action).
-    assert result.stdout == "docs: 13 written, 0 removed, 68 unchanged\n"
+    # the About page (its examples); the IAM service page and JSON (a newly named action);
+    # the search entries.
+    assert result.stdout == "docs: 14 written, 0 removed, 68 unchanged\n"
     page = (bundled / "docs/policies/IAMReadOnlyAccess/index.md").read_text()
     assert (
         '| May 1, 2024 | <span class="policydocs-change">Added permissions for '
@@ -211,4 +212,4 @@ def test_a_page_edited_after_a_run_is_noticed_without_any_data_change(
     assert result.errors[0].startswith("docs/topics/sagemaker-pipelines.md: was edited by hand")
     page.unlink()
     restored = cli(bundled, "generate")
-    assert restored.stdout == "docs: 1 written, 0 removed, 79 unchanged\n"
+    assert restored.stdout == "docs: 1 written, 0 removed, 80 unchanged\n"

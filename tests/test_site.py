@@ -184,3 +184,18 @@ def test_build_is_byte_identical_when_repeated(site: Path, tmp_path: Path, cli: 
             if other.read_bytes() != path.read_bytes():
                 different.append(path.relative_to(site).as_posix())
     assert different == []
+
+
+def test_search_index_holds_policies_and_services_from_the_data(site: Path) -> None:
+    index = json.loads((site / "search/search_index.json").read_text())
+    docs = {entry["location"]: entry for entry in index["docs"]}
+    pipelines = docs["policies/AmazonSageMakerPipelinesIntegrations/"]
+    assert pipelines["title"] == "AmazonSageMakerPipelinesIntegrations"
+    assert "elasticmapreduce:RunJobFlow" in pipelines["text"].split()
+    assert docs["services/iam/"]["title"] == "AWS Identity and Access Management (IAM) (iam)"
+    # The long pages themselves are not indexed section by section...
+    assert not [loc for loc in docs if loc.startswith("policies/AdministratorAccess/#")]
+    # ...and the entries' source file is not published.
+    assert not (site / "assets/policydocs/search.json").exists()
+    # Hand-written and list pages are indexed by the theme as usual.
+    assert "guides/onboarding/" in docs and "policies/" in docs
