@@ -55,7 +55,8 @@ def exports(
 
 
 def encode(record: dict[str, Any]) -> bytes:
-    return (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode()
+    """Compact: the exports of a full catalogue weigh half as much as indented."""
+    return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
 
 def policy_index(site: SiteFacts, at: Addresses) -> dict[str, Any]:

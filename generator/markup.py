@@ -58,14 +58,23 @@ def html(value: Any) -> Markup:
     return escape(str(value))
 
 
-def code_block(value: str, language: str = "") -> Markup:
-    """A fenced code block whose fence no line of the content can close. In JSON, `<` is
-    written as its escape `\\u003c` (same value) for the reason given in `code`."""
-    if language == "json":
-        value = value.replace("<", "\\u003c")
-    longest = max((len(m) for m in _BACKTICKS.findall(value)), default=0)
-    fence = "`" * max(3, longest + 1)
-    return Markup(f"{fence}{language}\n{value}\n{fence}")
+_PRE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+def element_text(value: Any) -> Markup:
+    """Text inside an HTML element (not an attribute): only `&`, `<` and `>` need escaping,
+    which keeps JSON, full of quotes, light."""
+    return Markup(str(value).translate(_PRE))
+
+
+def pre(value: str, language: str) -> Markup:
+    """A code block as raw HTML, in the markup Material gives fenced blocks (so it gets their
+    copy button), without a highlighter pass: on a long JSON document that pass costs more
+    than the rest of the page. Only `&`, `<` and `>` need escaping in element text."""
+    return Markup(
+        f'<div class="language-{language} highlight"><pre><span></span>'
+        f'<code class="language-{language}">{element_text(value)}</code></pre></div>'
+    )
 
 
 # MkDocs themes print a page's title unescaped (Material in its header) and pass it through

@@ -22,7 +22,7 @@ from markupsafe import Markup
 from . import export, markup, search, urls
 from .derive import SiteFacts
 from .errors import PolicyDocsError
-from .iam.compare import DiffLine
+from .iam.compare import DiffLine, LineKind
 
 MONTHS = (
     "January",
@@ -94,13 +94,16 @@ def rfc822(value: dt.date) -> Markup:
 
 
 def diff_lines(lines: tuple[DiffLine, ...]) -> Markup:
-    """A comparison as one span per line, classed by kind, inside a raw HTML <pre>."""
-    return Markup(
-        "".join(
-            f'<span class="policydocs-{line.kind}">{markup.html(line.text)}</span>\n'
-            for line in lines
-        )
-    )
+    """A comparison inside a raw HTML <pre>: changed lines and hunk headers in a span classed
+    by kind, context lines as they are (most of the lines, so the markup stays light)."""
+    return Markup("".join(_diff_line(line) for line in lines))
+
+
+def _diff_line(line: DiffLine) -> str:
+    text = markup.element_text(line.text)
+    if line.kind is LineKind.CONTEXT:
+        return f"{text}\n"
+    return f'<span class="policydocs-{line.kind}">{text}</span>\n'
 
 
 def access_levels(counts: dict[Any, int]) -> Markup:
@@ -130,7 +133,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "yaml": markup.yaml_string,
     "date": aws_date,
     "iso": lambda d: Markup(d.isoformat()),
-    "json_block": lambda s: markup.code_block(s, "json"),
+    "json_block": lambda s: markup.pre(s, "json"),
     "js_string": markup.js_string,
     "rfc3339": rfc3339,
     "rfc822": rfc822,
@@ -333,7 +336,7 @@ def raw_documents(site: SiteFacts) -> Iterator[tuple[str, bytes]]:
     """Every version's document, as published beside its policy's page."""
     for policy in site.policies:
         for version in policy.versions:
-            text = version.document.pretty() + "\n"
+            text = version.document.compact() + "\n"
             yield urls.policy_document(policy.name, version.id), text.encode()
 
 

@@ -159,7 +159,7 @@ def test_version_history_shows_notes_computed_changes_and_comparisons(
         "Added permissions for s3-object-lambda:Get\\* and s3-object-lambda:List\\*."
     ) in page
     assert page.count('<details class="note policydocs-compare"') == 2
-    assert '<span class="policydocs-added">+                &#34;s3:Describe*&#34;,</span>' in page
+    assert '<span class="policydocs-added">+                "s3:Describe*",</span>' in page
     assert "[compare](#compare-v3)" in page and "(#compare-v1)" not in page
 
 

@@ -125,6 +125,10 @@ class PolicyDocument:
             for action in statement.actions:
                 yield statement, action
 
+    def compact(self) -> str:
+        """The document on one line, as published for download and scripts."""
+        return json.dumps(self.raw, ensure_ascii=False, separators=(",", ":"))
+
     def pretty(self) -> str:
         """The document laid out one value per line: its own text when it already is."""
         if self.text is not None and self.text.count("\n") > 2:
