@@ -197,3 +197,28 @@ def test_a_link_to_an_action_of_a_service_lands_on_its_row(page: Page) -> None:
     named = row.locator("a", has_text=PIPELINES)
     named.click()
     expect(page).to_have_url(re.compile(f"/policies/{PIPELINES}/$"))
+
+
+def _catalogue_names(page: Page) -> list[str]:
+    names: list[str] = page.eval_on_selector_all(
+        "#catalogue tbody tr:not([hidden]) td:first-child a", "links => links.map(a => a.text)"
+    )
+    return names
+
+
+def test_the_catalogue_sorts_and_filters(page: Page) -> None:
+    page.goto("policies/")
+    names = _catalogue_names(page)
+    assert names == sorted(names) and len(names) == 5
+    updated = page.locator("#catalogue th", has_text="Last updated")
+    updated.click()
+    expect(updated).to_have_attribute("aria-sort", "ascending")
+    assert _catalogue_names(page)[0] == "AdministratorAccess"  # 2015, the oldest
+    updated.click()
+    expect(updated).to_have_attribute("aria-sort", "descending")
+    assert _catalogue_names(page)[0] == "AmazonS3ReadOnlyAccess"  # August 2023, the newest
+    page.locator("input[data-policydocs-filter='catalogue']").fill("sagemaker")
+    assert sorted(_catalogue_names(page)) == [
+        "AmazonSageMakerPipelinesIntegrations",
+        "AmazonSageMakerReadOnly",
+    ]
