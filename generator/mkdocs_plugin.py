@@ -25,6 +25,7 @@ from mkdocs.structure.files import Files
 from . import api, search, urls, xrefs
 from .config import Settings, settings_from
 from .errors import PolicyDocsError
+from .markdown_ext import RawBlocks
 
 log = logging.getLogger("mkdocs.plugins.policydocs")
 
@@ -49,6 +50,8 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
             "use_directory_urls": config.use_directory_urls,
         }
         self.settings = settings_from(Path(config.config_file_path), plain, options)
+        # Long generated tables skip Markdown's tag-by-tag scan (see markdown_ext.py).
+        config.markdown_extensions.append(RawBlocks())  # type: ignore[arg-type]  # MkDocs takes instances too
         return config
 
     def on_pre_build(self, config: MkDocsConfig) -> None:

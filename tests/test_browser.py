@@ -157,11 +157,15 @@ def test_link_to_a_version_lands_on_its_row(page: Page) -> None:
 def test_compare_view_opens_on_its_link(page: Page) -> None:
     page.goto(f"policies/{PIPELINES}/")
     page.locator("a[href='#compare-v3']").click()
-    view = page.locator("details#compare-v3")
+    view = page.locator("#compare-v3 + details")
     expect(view).to_have_attribute("open", "")
     added = view.locator(".policydocs-added", has_text="elasticmapreduce.amazonaws.com")
     expect(added).to_have_count(1)
     expect(added).to_be_visible()
+    page.goto("")
+    page.goto(f"policies/{PIPELINES}/#compare-v2")  # arriving with the anchor opens it too
+    expect(page.locator("#compare-v2 + details")).to_have_attribute("open", "")
+    expect(page.locator("#compare-v3 + details")).not_to_have_attribute("open", "")
 
 
 def test_pages_load_without_console_errors(page: Page) -> None:
