@@ -25,7 +25,9 @@ PACKAGE = Path(__file__).resolve().parent
 def inputs(settings: Settings, extra: Iterable[str] = ()) -> str:
     """Everything that shapes the output: data, templates, the generator itself, settings."""
     digest = hashlib.sha256()
-    digest.update(repr(dataclasses.replace(settings, strict=False)).encode())
+    # Neither --strict nor where the site is built changes what is generated.
+    plain = dataclasses.replace(settings, strict=False, site_dir=settings.root)
+    digest.update(repr(plain).encode())
     for item in extra:
         digest.update(f"{item}\n".encode())
     for folder in (settings.data_dir, settings.templates_dir, PACKAGE):

@@ -11,11 +11,17 @@ Python-Markdown (and MkDocs' anchor scan before it) parse raw HTML tag by tag to
 block ends; on a catalogue of thousands of policies that is most of a build. This extension
 stashes the block, markers included, as it is, before either parser runs, exactly as the raw
 HTML step would have stashed it. Without the extension (another builder) the markers are
-comments and the HTML is ordinary raw HTML: pages come out the same, only slower. Anchors that
-links point to must therefore stay outside the markers, where MkDocs can see them.
+comments and the HTML is ordinary raw HTML: pages come out the same, only slower.
+
+MkDocs' anchor scan does not see into stashed blocks either, so `anchors()` finds their ids with
+one regular expression over the page's HTML, for the MkDocs adapter to add to the page's anchors
+before links to them are checked.
 """
 
 from __future__ import annotations
+
+import html
+import re
 
 from markdown import Markdown
 from markdown.extensions import Extension
@@ -54,3 +60,15 @@ class RawBlocks(Extension):
 
 def makeExtension(**kwargs: object) -> RawBlocks:
     return RawBlocks(**kwargs)
+
+
+_BLOCK = re.compile(re.escape(START) + r"(.*?)" + re.escape(END), re.DOTALL)
+_ID = re.compile(r"""\sid=(?:"([^"]*)"|'([^']*)')""")
+
+
+def anchors(page: str) -> set[str]:
+    """The ids of the elements inside the stashed blocks of a page's HTML."""
+    found: set[str] = set()
+    for block in _BLOCK.findall(page):
+        found.update(html.unescape(a or b) for a, b in _ID.findall(block))
+    return found

@@ -21,8 +21,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
 
-from . import api, search, urls, xrefs
+from . import api, markdown_ext, search, urls, xrefs
 from .config import Settings, settings_from
 from .errors import PolicyDocsError
 from .markdown_ext import RawBlocks
@@ -66,6 +67,14 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
             log.warning(str(finding))
         if result.written or result.removed:
             log.info(result.summary())
+
+    def on_page_content(
+        self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """Anchors inside the raw blocks MkDocs did not scan count for its link checks."""
+        if page.present_anchor_ids is not None:
+            page.present_anchor_ids |= markdown_ext.anchors(html)
+        return html
 
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
         """Register cross-reference targets before autorefs resolves references (its on_env runs

@@ -104,8 +104,11 @@ def _console(message: ConsoleMessage, problems: list[str]) -> None:
 def test_policy_page_renders_its_tables(page: Page) -> None:
     page.goto(f"policies/{PIPELINES}/")
     expect(page.locator("article h1")).to_contain_text(PIPELINES)
-    statements = page.locator("#permissions ~ .md-typeset__scrollwrap table").first
+    statements = page.locator("#statements ~ .policydocs-table table").first
     expect(statements.locator("tbody tr")).to_have_count(5)
+    emr = page.locator("#actions-elasticmapreduce ~ .policydocs-table table").first
+    expect(emr.locator("tbody tr")).to_have_count(7)
+    expect(emr.locator("tbody tr").first).to_contain_text("Write")
     history = page.locator("#version-history ~ .md-typeset__scrollwrap table").first
     expect(history.locator("tbody tr")).to_have_count(3)
     expect(page.locator("#lambda")).to_be_attached()
@@ -157,15 +160,15 @@ def test_link_to_a_version_lands_on_its_row(page: Page) -> None:
 def test_compare_view_opens_on_its_link(page: Page) -> None:
     page.goto(f"policies/{PIPELINES}/")
     page.locator("a[href='#compare-v3']").click()
-    view = page.locator("#compare-v3 + details")
+    view = page.locator("details#compare-v3")
     expect(view).to_have_attribute("open", "")
     added = view.locator(".policydocs-added", has_text="elasticmapreduce.amazonaws.com")
     expect(added).to_have_count(1)
     expect(added).to_be_visible()
     page.goto("")
     page.goto(f"policies/{PIPELINES}/#compare-v2")  # arriving with the anchor opens it too
-    expect(page.locator("#compare-v2 + details")).to_have_attribute("open", "")
-    expect(page.locator("#compare-v3 + details")).not_to_have_attribute("open", "")
+    expect(page.locator("details#compare-v2")).to_have_attribute("open", "")
+    expect(page.locator("details#compare-v3")).not_to_have_attribute("open", "")
 
 
 def test_pages_load_without_console_errors(page: Page) -> None:

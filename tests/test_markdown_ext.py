@@ -7,7 +7,7 @@ from pathlib import Path
 import markdown
 import pytest
 
-from generator.markdown_ext import END, START, RawBlocks
+from generator.markdown_ext import END, START, RawBlocks, anchors
 
 from .conftest import Runner
 
@@ -67,3 +67,11 @@ def test_the_plugin_adds_it_to_mkdocs(bundled: Path, cli: Runner) -> None:
     config = load_config(str(bundled / "mkdocs.yml"))
     config = config.plugins.on_config(config)
     assert any(isinstance(e, RawBlocks) for e in config.markdown_extensions)
+
+
+def test_anchors_inside_blocks_are_found_for_mkdocs() -> None:
+    page = (
+        f'<h2 id="outside">T</h2>\n{START}\n<details id="compare-v3">'
+        f"<span id='a&amp;b'></span><td data-id=\"not-an-id\"></td></details>\n{END}"
+    )
+    assert anchors(page) == {"compare-v3", "a&b"}

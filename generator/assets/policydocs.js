@@ -112,23 +112,3 @@
     });
   });
 })();
-
-/* A link to #compare-v3 targets an anchor just before its (closed) comparison: open it. */
-(function () {
-  "use strict";
-
-  function open() {
-    var id = decodeURIComponent(window.location.hash.slice(1));
-    var anchor = id ? document.getElementById(id) : null;
-    if (!anchor || !anchor.classList.contains("policydocs-opens")) {
-      return;
-    }
-    var next = anchor.nextElementSibling;
-    if (next && next.tagName === "DETAILS") {
-      next.open = true;
-    }
-  }
-
-  window.addEventListener("hashchange", open);
-  document.addEventListener("DOMContentLoaded", open);
-})();
