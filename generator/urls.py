@@ -78,7 +78,7 @@ def between(source: str, target: str) -> str:
     """The relative URL from the URL path `source` to the URL path `target` (both as returned
     by `served_at`), as a browser resolves it: `policies/A/` -> `policies/B/` is `../B/`."""
     base = source if not source or source.endswith("/") else posixpath.dirname(source)
-    rel = posixpath.relpath("/" + target, "/" + base)
+    rel = _relpath(target, base)
     if target and not target.endswith("/"):
         return rel
     return "./" if rel == "." else rel + "/"
@@ -99,7 +99,21 @@ def xref_topic(slug: str) -> str:
 
 def relative(source: str, target: str) -> str:
     """The link from the page at `source` to the file at `target` (both docs-relative)."""
-    return posixpath.relpath(target, posixpath.dirname(source) or ".")
+    return _relpath(target, posixpath.dirname(source))
+
+
+def _relpath(target: str, folder: str) -> str:
+    """posixpath.relpath for the clean relative paths of this module (no `.`, `..` or `//`),
+    without its normalising: pages of a large site ask for a hundred thousand links."""
+    to = [p for p in target.split("/") if p]
+    start = [p for p in folder.split("/") if p]
+    common = 0
+    for a, b in zip(to, start, strict=False):
+        if a != b:
+            break
+        common += 1
+    parts = [".."] * (len(start) - common) + to[common:]
+    return "/".join(parts) or "."
 
 
 def served_at(path: str, directory_urls: bool = True) -> str:
