@@ -141,6 +141,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "levels": access_levels,
     "number": number,
     "counted": counted,
+    "names": lambda actions: Markup(", ".join(markup.element_text(a.name) for a in actions)),
     "diff_lines": diff_lines,
     "ym": lambda d: Markup(f"{d.year:04d}-{d.month:02d}"),
 }
