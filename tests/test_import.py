@@ -607,7 +607,7 @@ def test_the_site_shows_a_deprecated_policy(minimal: Path, cli: Runner) -> None:
     assert "    | Deprecated | June 1, 2024 |\n" in page
     catalogue = (minimal / "docs/policies/index.md").read_text()
     assert '<a href="ExamplePolicy/">ExamplePolicy</a> (deprecated)</td>' in catalogue
-    topic = (minimal / "docs/topics/example.md").read_text()
+    topic = (minimal / "docs/topics/example/index.md").read_text()
     assert "no longer published since June 1, 2024." in topic
     export = json.loads((minimal / "docs/policies/ExamplePolicy/index.json").read_text())
     assert export["deprecated"] == "2024-06-01"

@@ -382,13 +382,13 @@ def test_renames_work_without_directory_urls(minimal: Path, cli: Runner) -> None
     topic = minimal / "data/topics/example.yaml"
     topic.write_text(topic.read_text() + "formerly: [data-team]\n")
     build(minimal)
-    old_topic = minimal / "site/topics/data-team.html"
-    assert 'url=example.html"' in old_topic.read_text()
+    old_topic = minimal / "site/topics/data-team/index.html"
+    assert 'url=../example/index.html"' in old_topic.read_text()
     base = "https://docs.example.com/iam/"
     path = write(
         minimal,
         "g.md",
-        f"{base}policies/DataTeamPolicy/index.html#v2 {base}topics/data-team.html#ExamplePolicy\n"
+        f"{base}policies/DataTeamPolicy/index.html#v2 {base}topics/data-team/index.html#ExamplePolicy\n"
         f"{base}policies/ExamplePolicy/index.html#glue {base}about/index.html#urls\n",
     )
     result = cli(minimal, "links", "check", str(path))
