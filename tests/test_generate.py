@@ -209,7 +209,9 @@ def test_a_page_edited_after_a_run_is_noticed_without_any_data_change(
     page.write_text(page.read_text() + "\nEdited.\n")
     result = cli(bundled, "generate")
     assert result.status == 1
-    assert result.errors[0].startswith("docs/topics/sagemaker-pipelines/index.md: was edited by hand")
+    assert result.errors[0].startswith(
+        "docs/topics/sagemaker-pipelines/index.md: was edited by hand"
+    )
     page.unlink()
     restored = cli(bundled, "generate")
     assert restored.stdout == "docs: 1 written, 0 removed, 80 unchanged\n"

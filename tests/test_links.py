@@ -388,7 +388,8 @@ def test_renames_work_without_directory_urls(minimal: Path, cli: Runner) -> None
     path = write(
         minimal,
         "g.md",
-        f"{base}policies/DataTeamPolicy/index.html#v2 {base}topics/data-team/index.html#ExamplePolicy\n"
+        f"{base}policies/DataTeamPolicy/index.html#v2\n"
+        f"{base}topics/data-team/index.html#ExamplePolicy\n"
         f"{base}policies/ExamplePolicy/index.html#glue {base}about/index.html#urls\n",
     )
     result = cli(minimal, "links", "check", str(path))
