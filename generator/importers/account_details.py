@@ -23,10 +23,9 @@ from .records import (
     SourcePolicy,
     SourceVersion,
     account_of,
-    parse_date,
-    parse_document,
     read_json,
     select,
+    source_version,
     version_order,
 )
 
@@ -105,15 +104,7 @@ def _version(item: Any, policy: str, field: str, problems: list[str]) -> SourceV
         problems.append(f"{policy}: {field}: VersionId: expected a string")
         return None
     where = f"{policy}: {version_id}"
-    date = parse_date(item.get("CreateDate"))
-    if date is None:
-        problems.append(f"{where}: CreateDate: expected a date and time")
-    try:
-        document = parse_document(item.get("Document"))
-    except ValueError as exc:
-        problems.append(f"{where}: Document: {exc}")
-        return None
-    return None if date is None else SourceVersion(version_id, date, document)
+    return source_version(version_id, item, ("CreateDate", "Document"), where, problems)
 
 
 def _policy_version(

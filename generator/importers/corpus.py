@@ -20,10 +20,9 @@ from .records import (
     Source,
     SourcePolicy,
     SourceVersion,
-    parse_date,
-    parse_document,
     read_json,
     select,
+    source_version,
     version_order,
 )
 
@@ -72,17 +71,4 @@ def _version(version_id: str, entry: Any, where: str, problems: list[str]) -> So
     if not isinstance(entry, dict):
         problems.append(f"{where}: expected an object with createdDate and document")
         return None
-    date = parse_date(entry.get("createdDate"))
-    if date is None:
-        problems.append(f"{where}: createdDate: expected a date and time, got {_show(entry)}")
-    try:
-        document = parse_document(entry.get("document"))
-    except ValueError as exc:
-        problems.append(f"{where}: document: {exc}")
-        return None
-    return None if date is None else SourceVersion(version_id, date, document)
-
-
-def _show(entry: dict[str, Any]) -> str:
-    value = entry.get("createdDate")
-    return "nothing" if value is None else repr(value)
+    return source_version(version_id, entry, ("createdDate", "document"), where, problems)

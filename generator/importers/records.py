@@ -148,3 +148,26 @@ def parse_document(value: Any) -> Any:
         raise ValueError(f"not JSON, nor URL-encoded JSON ({exc.msg})") from None
     except RecursionError:
         raise ValueError("nested too deeply") from None
+
+
+def source_version(
+    version_id: str,
+    entry: dict[str, Any],
+    keys: tuple[str, str],
+    where: str,
+    problems: list[str],
+) -> SourceVersion | None:
+    """A version from its entry in a source, whose date and document are under `keys` (the
+    sources spell them differently); None, with the problems noted, if either is unusable."""
+    date_key, document_key = keys
+    date = parse_date(entry.get(date_key))
+    if date is None:
+        got = entry.get(date_key)
+        shown = "nothing" if got is None else repr(got)
+        problems.append(f"{where}: {date_key}: expected a date and time, got {shown}")
+    try:
+        document = parse_document(entry.get(document_key))
+    except ValueError as exc:
+        problems.append(f"{where}: {document_key}: {exc}")
+        return None
+    return None if date is None else SourceVersion(version_id, date, document)
