@@ -102,9 +102,9 @@ class Generated:
 
     def summary(self) -> str:
         parts = [
-            f"{len(self.written)} written",
-            f"{len(self.removed)} removed",
-            f"{self.unchanged} unchanged",
+            f"{len(self.written):,} written",
+            f"{len(self.removed):,} removed",
+            f"{self.unchanged:,} unchanged",
         ]
         return "docs: " + ", ".join(parts)
 
