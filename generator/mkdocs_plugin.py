@@ -90,13 +90,11 @@ class PolicyDocsPlugin(BasePlugin[PolicyDocsConfig]):
 
     def on_post_build(self, config: MkDocsConfig) -> None:
         """Add the entries of the pages kept out of the theme's search (generator/search.py)."""
-        site = Path(config.site_dir)
-        extra = site / urls.SEARCH_ENTRIES
-        index = site / "search" / "search_index.json"
+        extra = Path(config.docs_dir) / urls.SEARCH_ENTRIES
+        index = Path(config.site_dir) / "search" / "search_index.json"
         if extra.is_file() and index.is_file():
             merged = search.merge(json.loads(index.read_bytes()), json.loads(extra.read_bytes()))
             index.write_text(json.dumps(merged, ensure_ascii=False, separators=(",", ":")))
-        extra.unlink(missing_ok=True)
 
     def on_serve(
         self, server: LiveReloadServer, config: MkDocsConfig, builder: Any

@@ -20,9 +20,9 @@ SITE_ATOM = "updates/feed.xml"
 SITE_RSS = "updates/rss.xml"
 STYLESHEET = "assets/policydocs/policydocs.css"
 SCRIPT = "assets/policydocs/policydocs.js"
-# Search entries for the pages kept out of the theme's search; merged into its index, then
-# removed from the built site (see search.py and mkdocs_plugin.py).
-SEARCH_ENTRIES = "assets/policydocs/search.json"
+# Search entries for the pages kept out of the theme's search, merged into its index after the
+# build (see search.py and mkdocs_plugin.py). A dot file: builders leave it out of the site.
+SEARCH_ENTRIES = "assets/policydocs/.search.json"
 ABOUT = "about/index.md"
 POLICY_INDEX = "policies/index.json"
 SERVICES = "services/index.md"

@@ -604,7 +604,7 @@ def test_the_site_shows_a_deprecated_policy(minimal: Path, cli: Runner) -> None:
         '!!! warning "Deprecated"\n\n    This policy is deprecated: it is no longer published '
         "since June 1, 2024. Its page stays, with its history.\n"
     ) in page
-    assert "    | Deprecated | June 1, 2024 |\n" in page
+    assert '<tr><th scope="row">Deprecated</th><td>June 1, 2024</td></tr>\n' in page
     catalogue = (minimal / "docs/policies/index.md").read_text()
     assert '<a href="ExamplePolicy/">ExamplePolicy</a> (deprecated)</td>' in catalogue
     topic = (minimal / "docs/topics/example/index.md").read_text()

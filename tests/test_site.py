@@ -96,7 +96,8 @@ def test_topic_page_carries_the_seed_content(site: Path) -> None:
 def test_policy_page_has_details_tables_json_and_history(site: Path) -> None:
     html = page(site, "policies/AmazonSageMakerPipelinesIntegrations")
     article = html.find("article")
-    details = {r[0]: r[1] for r in rows(article.find(class_="admonition").find("table"))}
+    table = article.find(class_="policydocs-details").find("table")
+    details = {text(tr.find("th")): text(tr.find("td")) for tr in table.find_all("tr")}
     assert details == {
         "ARN": "arn:aws:iam::aws:policy/AmazonSageMakerPipelinesIntegrations",
         "Type": "AWS managed policy",
@@ -195,7 +196,7 @@ def test_search_index_holds_policies_and_services_from_the_data(site: Path) -> N
     assert docs["services/iam/"]["title"] == "AWS Identity and Access Management (IAM) (iam)"
     # The long pages themselves are not indexed section by section...
     assert not [loc for loc in docs if loc.startswith("policies/AdministratorAccess/#")]
-    # ...and the entries' source file is not published.
-    assert not (site / "assets/policydocs/search.json").exists()
+    # ...and the entries' source file (a dot file) is not published.
+    assert not (site / "assets/policydocs/.search.json").exists()
     # Hand-written and list pages are indexed by the theme as usual.
     assert "guides/onboarding/" in docs and "policies/" in docs
