@@ -102,6 +102,15 @@ def prose(value: str | None) -> Markup:
     return Markup((value or "").strip())
 
 
+def prose_inline(value: str) -> Markup:
+    """One line of maintainers' Markdown (a change note) as HTML, for a raw HTML table where
+    Markdown is not processed: trusted like all their prose (see README)."""
+    import markdown  # only sites with notes pay for it
+
+    html = markdown.markdown(one_line(value).strip())
+    return Markup(html.removeprefix("<p>").removesuffix("</p>"))
+
+
 def words(items: list[str], conjunction: str = "and") -> str:
     """`['a', 'b', 'c']` -> `a, b, and c`, the way AWS's change notes list things."""
     if len(items) <= 2:

@@ -129,6 +129,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "code": markup.code,
     "html": markup.html,
     "prose": markup.prose,
+    "prose_inline": markup.prose_inline,
     "cell": cell,
     "yaml": markup.yaml_string,
     "date": aws_date,

@@ -109,7 +109,7 @@ def test_policy_page_renders_its_tables(page: Page) -> None:
     emr = page.locator("#actions-elasticmapreduce ~ .policydocs-table table").first
     expect(emr.locator("tbody tr")).to_have_count(7)
     expect(emr.locator("tbody tr").first).to_contain_text("Write")
-    history = page.locator("#version-history ~ .md-typeset__scrollwrap table").first
+    history = page.locator("#version-history ~ .policydocs-table table").first
     expect(history.locator("tbody tr")).to_have_count(3)
     expect(page.locator("#lambda")).to_be_attached()
 

@@ -156,11 +156,11 @@ def test_version_history_shows_notes_computed_changes_and_comparisons(
     page = (bundled / "docs/policies/AmazonS3ReadOnlyAccess/index.md").read_text()
     assert (
         "Added read access through Amazon S3 Object Lambda access points.<br>Computed: "
-        "Added permissions for s3-object-lambda:Get\\* and s3-object-lambda:List\\*."
+        "Added permissions for s3-object-lambda:Get* and s3-object-lambda:List*."
     ) in page
     assert page.count('<details class="note policydocs-compare"') == 2
     assert '<span class="policydocs-added">+                "s3:Describe*",</span>' in page
-    assert "[compare](#compare-v3)" in page and "(#compare-v1)" not in page
+    assert '<a href="#compare-v3">compare</a>' in page and "#compare-v1" not in page
 
 
 def test_whats_new_lists_every_version_by_month(bundled: Path, cli: Runner) -> None:
@@ -173,7 +173,7 @@ def test_whats_new_lists_every_version_by_month(bundled: Path, cli: Runner) -> N
         ("April 2022", "2022-04"),
     ]
     assert months[-1] == ("February 2015", "2015-02")
-    anchors = re.findall(r"\]\(\.\./policies/(\w+)/index\.md#(v\d+)\)", page)
+    anchors = re.findall(r'<a href="\.\./policies/(\w+)/#(v\d+)">', page)
     expected = {(name, v) for name in BUNDLED for v in version_ids(bundled, name)}
     assert len(anchors) == len(expected) == 22
     assert set(anchors) == expected
@@ -274,3 +274,19 @@ def test_check_warns_about_dates_and_identical_versions(bundled: Path, cli: Runn
         f"{path}:24:9: warning: versions[5].id: version v6 is not recorded",
     ]
     assert result.status == 0
+
+
+def test_notes_are_markdown_in_the_version_history(minimal: Path, cli: Runner) -> None:
+    policy = minimal / "data/policies/ExamplePolicy.yaml"
+    policy.write_text(
+        policy.read_text().replace(
+            "note: Glue jobs can now be started by the team.",
+            "note: 'Adds `glue:StartJobRun`, see [the runbook](https://example.com/r).'",
+        )
+    )
+    assert cli(minimal, "generate").status == 0
+    page = (minimal / "docs/policies/ExamplePolicy/index.md").read_text()
+    assert (
+        '<span class="policydocs-change">Adds <code>glue:StartJobRun</code>, see '
+        '<a href="https://example.com/r">the runbook</a>.<br>Computed: '
+    ) in page

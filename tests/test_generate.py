@@ -80,9 +80,9 @@ def test_a_new_version_rewrites_only_what_depends_on_it(bundled: Path, cli: Runn
     assert result.stdout == "docs: 14 written, 0 removed, 68 unchanged\n"
     page = (bundled / "docs/policies/IAMReadOnlyAccess/index.md").read_text()
     assert (
-        '| May 1, 2024 | <span class="policydocs-change">Added permissions for '
+        '<td>May 1, 2024</td><td><span class="policydocs-change">Added permissions for '
         "iam:GetAccountSummary.<br>In effect, the actions it allows and denies are unchanged."
-        "</span> |"
+        "</span></td>"
     ) in page
     service = json.loads((bundled / "docs/services/iam/index.json").read_text())
     assert "IAMReadOnlyAccess" in service["actions"]["GetAccountSummary"]["direct"]
