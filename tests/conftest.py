@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -82,6 +83,13 @@ def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> 
         return Result(status, captured.out, captured.err)
 
     return run
+
+
+def run_in(project: Path, *args: str) -> int:
+    """`policydocs ARGS...` in `project`, for module-scoped fixtures (the `cli` fixture is
+    per test): returns the exit status."""
+    with contextlib.chdir(project):
+        return main(list(args))
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

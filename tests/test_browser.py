@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
 
-from .conftest import ROOT, copy_project
+from .conftest import ROOT, copy_project, run_in
 
 CHROMIUM = os.environ.get("POLICYDOCS_CHROMIUM", "/usr/bin/chromium")
 # Flags that keep Chromium from reaching out to the network on its own.
@@ -42,15 +42,8 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from generator.cli import main
-
     project = copy_project(ROOT, tmp_path_factory.mktemp("browser"))
-    cwd = Path.cwd()
-    os.chdir(project)
-    try:
-        assert main(["build", "--strict"]) == 0
-    finally:
-        os.chdir(cwd)
+    assert run_in(project, "build", "--strict") == 0
     handler = functools.partial(_Quiet, directory=str(project / "site"))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -4,29 +4,21 @@ parsed: no element or attribute comes from data, and every table keeps its colum
 
 from __future__ import annotations
 
-import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from .conftest import FIXTURES, copy_project
+from .conftest import FIXTURES, copy_project, run_in
 
 NAME = "Evil+=,.@-_Policy"
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from generator.cli import main
-
     project = copy_project(FIXTURES / "hostile", tmp_path_factory.mktemp("hostile"))
-    cwd = Path.cwd()
-    os.chdir(project)
-    try:
-        assert main(["build", "--strict"]) == 0
-    finally:
-        os.chdir(cwd)
+    assert run_in(project, "build", "--strict") == 0
     return project / "site"
 
 

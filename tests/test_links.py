@@ -4,7 +4,6 @@ permalink buttons, cross-references in hand-written pages, and the JSON exports.
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +15,7 @@ from bs4 import BeautifulSoup
 from generator import links, urls
 from generator.cli import main
 
-from .conftest import FIXTURES, ROOT, Runner, copy_project, write
+from .conftest import FIXTURES, ROOT, Runner, copy_project, run_in, write
 
 SITE = "https://policydocs.example.com/"
 GUIDE = FIXTURES / "guides/onboarding.md"
@@ -26,12 +25,7 @@ GUIDE_SUMMARY = f"1 file, 11 links into {SITE}: all found\n"
 
 
 def build(project: Path, *args: str) -> Path:
-    cwd = Path.cwd()
-    os.chdir(project)
-    try:
-        assert main(["build", "--strict", *args]) == 0
-    finally:
-        os.chdir(cwd)
+    assert run_in(project, "build", "--strict", *args) == 0
     return project
 
 

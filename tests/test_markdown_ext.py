@@ -9,7 +9,7 @@ import pytest
 
 from generator.markdown_ext import END, START, RawBlocks, anchors
 
-from .conftest import Runner
+from .conftest import ROOT, Runner, copy_project, run_in
 
 EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "toc", "pymdownx.details"]
 
@@ -22,19 +22,8 @@ def convert(text: str, *extra: object) -> str:
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    from generator.cli import main
-
-    from .conftest import ROOT, copy_project
-
     project = copy_project(ROOT, tmp_path_factory.mktemp("raw"))
-    import os
-
-    cwd = Path.cwd()
-    os.chdir(project)
-    try:
-        assert main(["generate"]) == 0
-    finally:
-        os.chdir(cwd)
+    assert run_in(project, "generate") == 0
     return sorted((project / "docs").rglob("*.md"))
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from .conftest import ROOT, Runner, copy_project
+from .conftest import ROOT, Runner, copy_project, run_in
 
 SEED_V2 = (
     "Added permissions for lambda:GetFunction, events:DescribeRule, events:PutRule, "
@@ -20,17 +20,8 @@ SEED_V2 = (
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from generator.cli import main
-
     project = copy_project(ROOT, tmp_path_factory.mktemp("site"))
-    import os
-
-    cwd = Path.cwd()
-    os.chdir(project)
-    try:
-        assert main(["build", "--strict"]) == 0
-    finally:
-        os.chdir(cwd)
+    assert run_in(project, "build", "--strict") == 0
     return project / "site"
 
 
