@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
 
-from .iam.access import Access, Effective, access, effective, literal_matches, touches_actions
+from .iam.access import Access, access, effective, literal_matches, touches_actions
 from .iam.catalog import Catalog, Service, catalog
 from .iam.compare import DiffLine, compare
 from .iam.diff import Diff
@@ -52,21 +52,14 @@ class VersionFacts:
         return access(self.document, catalog())
 
     @cached_property
-    def effective(self) -> Effective | None:
-        """The concrete actions this version newly allows or denies, or no longer does."""
-        if self.previous is None or self.diff is None:
-            return None
-        return effective(self.previous.access, self.access)
-
-    @cached_property
     def in_effect(self) -> str | None:
         """The "In effect, ..." sentence when it says more than the change note; None when it would
         repeat it (a version that only names actions) or there is nothing to compare."""
         if self.previous is None or self.diff is None or not touches_actions(self.diff):
             return None
-        if self.effective is None or literal_matches(self.previous.access, self.access, self.diff):
+        if literal_matches(self.previous.access, self.access, self.diff):
             return None
-        return self.effective.sentence()
+        return effective(self.previous.access, self.access).sentence()
 
 
 @dataclass(frozen=True)

@@ -199,7 +199,7 @@ def service_record(site: SiteFacts, use: ServiceUse, at: Addresses) -> dict[str,
 def _grant(grant: PolicyUse, at: Addresses) -> dict[str, Any]:
     return {
         "name": grant.policy,
-        "url": at.of(urls.policy_page(grant.policy), grant.anchor),
+        "url": at.of(urls.policy_page(grant.policy), urls.service_actions(grant.section)),
         "actions": len(grant.allowed),
         "access": {str(level): n for level, n in grant.levels.items()},
         "wildcards": list(grant.wildcards),

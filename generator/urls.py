@@ -62,8 +62,9 @@ def service_export(prefix: str) -> str:
 
 
 def service_actions(prefix: str) -> str:
-    """The anchor of a service's table of actions on a policy page: `#actions-s3`."""
-    return f"actions-{prefix}"
+    """The anchor of a service's table of actions on a policy page: `#actions-s3`; for `*`,
+    the table of entries that span services, `#actions-all`."""
+    return "actions-all" if prefix == "*" else f"actions-{prefix}"
 
 
 def topic_page(slug: str) -> str:

@@ -113,7 +113,7 @@ def test_access_levels_count_the_expanded_actions() -> None:
     lists = len(CATALOG.expand("s3:List*"))
     assert granted.allowed_levels == {AccessLevel.READ: 1, AccessLevel.LIST: lists}
     (s3,) = granted.services
-    assert s3.prefix == "s3" and s3.anchor == "actions-s3"
+    assert s3.prefix == "s3" and [e.group for e in s3.entries] == ["s3", "s3"]
     assert [e.text for e in s3.entries] == ["s3:GetObject", "s3:List*"]
 
 
@@ -157,12 +157,12 @@ def test_reverse_index_tells_direct_from_wildcard() -> None:
     assert [u.prefix for u in uses] == ["ec2", "s3"]  # named services only, not all of `*`
     ec2, s3 = uses
     assert [p.policy for p in ec2.policies] == ["Admin"]  # the Deny grants nothing
-    assert ec2.policies[0].anchor == "actions-all"
+    assert ec2.policies[0].section == ALL  # Admin's `*` row is in the table spanning services
     reader = s3.policies[1]
-    assert (reader.policy, reader.wildcards, reader.anchor) == (
+    assert (reader.policy, reader.wildcards, reader.section) == (
         "Reader",
         ("s3:Get*",),
-        "actions-s3",
+        "s3",
     )
     rows = {row.action.name: row for row in s3.actions}
     assert rows["ListBucket"].direct == ("Reader",) and rows["ListBucket"].wildcard == ("Admin",)

@@ -25,3 +25,8 @@ def test_links_between_pages_resolve_to_their_target(target: str, source: str) -
     assert posixpath.normpath(posixpath.join(posixpath.dirname(source), link)) == (
         posixpath.normpath(target) if target else "."
     )
+
+
+def test_service_tables_are_anchored_by_prefix() -> None:
+    assert urls.service_actions("s3") == "actions-s3"
+    assert urls.service_actions("*") == "actions-all"  # entries that span services

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
+from itertools import groupby
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -77,10 +78,6 @@ class ServiceAccess:
     denied: tuple[Action, ...]
 
     @property
-    def anchor(self) -> str:
-        return "actions-all" if self.prefix == ALL else f"actions-{self.prefix}"
-
-    @property
     def allowed_levels(self) -> dict[AccessLevel, int]:
         return levels(self.allowed)
 
@@ -132,9 +129,9 @@ class Access:
     def grants(self) -> tuple[Grant, ...]:
         """What each entry of the Allow statements lets through, in document order."""
         out: list[Grant] = []
-        for st in self.document.statements:
+        for st, entries in groupby(self.entries, key=lambda e: e.statement):
             if st.effect is Effect.ALLOW:
-                out += _grants(st, _entries(st, self.catalog), self.catalog)
+                out += _grants(st, list(entries), self.catalog)
         return tuple(out)
 
     @cached_property

@@ -24,7 +24,7 @@ class PolicyUse:
     entries: tuple[str, ...]  # its grants that reach the service, as written
     allowed: tuple[Action, ...]  # in catalog order
     named: frozenset[str] = frozenset()  # keys of the actions it names without a wildcard
-    anchor: str = ""  # its table on the policy page: the service's own, or the one spanning all
+    section: str = ""  # its table on the policy page: the service's prefix, or ALL
 
     @property
     def levels(self) -> dict[AccessLevel, int]:
@@ -85,15 +85,14 @@ def _policy_uses(name: str, access: Access, named: dict[str, Service]) -> dict[s
     for grant in access.grants:
         for prefix in {a.service.prefix for a in grant.actions}:
             via[prefix].setdefault(grant.text, grant.direct)
-    sections = {group.prefix: group.anchor for group in access.services}
-    spanning = sections.get(ALL, "")
+    sections = {group.prefix for group in access.services}
     return {
         prefix: PolicyUse(
             name,
             tuple(via[prefix]),
             _ordered(actions),
             _named(via[prefix]),
-            sections.get(prefix, spanning),
+            prefix if prefix in sections else ALL,
         )
         for prefix, actions in allowed.items()
     }
