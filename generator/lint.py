@@ -15,6 +15,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from .findings import Finding, Severity
@@ -33,14 +34,14 @@ class _Document:
 
     policy: LoadedPolicy
     document: PolicyDocument
-    _located: Located | None = None
 
-    @property
+    @cached_property
+    def file(self) -> str:
+        return self.policy.document_files[self.policy.data.versions[-1].id]
+
+    @cached_property
     def located(self) -> Located:
-        if self._located is None:
-            file = self.policy.document_files[self.policy.data.versions[-1].id]
-            self._located = locate_json(self.document.text or "", file)
-        return self._located
+        return locate_json(self.document.text or "", self.file)
 
     def finding(
         self, path: Path_, message: str, severity: Severity, value: str | None = None
@@ -53,8 +54,7 @@ class _Document:
             offset = text.index(written)
             line = text.count("\n", 0, offset) + 1
             column = offset - text.rfind("\n", 0, offset)
-            file = self.policy.document_files[self.policy.data.versions[-1].id]
-            return Finding(file, line, column, dotted(path), message, severity)
+            return Finding(self.file, line, column, dotted(path), message, severity)
         return self.located.finding(path, message, severity=severity)
 
 
